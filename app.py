@@ -1,0 +1,3 @@
+from jobboard import create_app
+
+app = create_app()

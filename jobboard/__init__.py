@@ -1,0 +1,58 @@
+"""The medical coding job board."""
+from typing import Any
+
+from flask import Flask
+
+from jobboard.config import INSTANCE, ROOT, Config, load_secret_key
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"))
+    app.config.from_object(Config)
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key()
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    from jobboard.errors import register_errorhandlers
+    register_errorhandlers(app)
+    from jobboard.templating import register_template_helpers
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from jobboard import models  # noqa: F401  (the whole schema, for db and migrations)
+    from jobboard.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from jobboard import assets, health
+    from jobboard.auth.routes import bp as auth
+    from jobboard.coders.routes import bp as coders
+    from jobboard.employers.routes import bp as employers
+    from jobboard.jobs.routes import bp as jobs
+
+    for bp in (assets.bp, health.bp, auth, jobs, employers, coders):
+        app.register_blueprint(bp)
+
+
+def register_cli(app: Flask) -> None:
+    from jobboard.cli import register
+    register(app)

@@ -1,0 +1,18 @@
+"""Third-party front-end files, served from the npm packages that package.json pins."""
+from flask import Blueprint, abort, send_file
+
+from jobboard.config import ROOT
+
+bp = Blueprint("assets", __name__)
+VENDOR = {
+    "pico.min.css": ROOT / "node_modules/@picocss/pico/css/pico.min.css",
+    "htmx.min.js": ROOT / "node_modules/htmx.org/dist/htmx.min.js",
+}
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str):
+    path = VENDOR.get(name)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, max_age=86400)

@@ -1,0 +1,99 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from jobboard.auth.decorators import coder_required
+from jobboard.coders import services
+from jobboard.coders.forms import ProfileForm
+from jobboard.errors import Conflict, InvalidInput, NotAllowed
+from jobboard.extensions import db
+from jobboard.forms import ConfirmForm, show_errors
+from jobboard.models import Application, Resume
+from jobboard.models import application as ap
+from jobboard.resumes.services import can_read
+from jobboard.resumes.storage import storage
+
+bp = Blueprint("coders", __name__)
+
+
+@bp.route("/coder/profile", methods=["GET", "POST"])
+@coder_required
+def profile():
+    profile = services.profile_of(current_user)
+    form = ProfileForm()
+    if not form.is_submitted():
+        for name in ("headline", "credentials", "specialties", "years_experience", "city",
+                     "state", "remote_preference"):
+            getattr(form, name).data = getattr(profile, name)
+    elif form.validate():
+        upload = None
+        if form.resume.data and form.resume.data.filename:
+            upload = (form.resume.data.read(), form.resume.data.filename)
+        try:
+            services.update_profile(current_user, form.to_fields(), upload)
+        except InvalidInput as e:
+            db.session.rollback()
+            show_errors(form, e)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("coders.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("coders/profile.html", form=form, profile=profile), status
+
+
+@bp.get("/coder/applications")
+@coder_required
+def applications():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    pagination = db.paginate(
+        select(Application).where(Application.coder_id == current_user.id)
+        .order_by(Application.created_at.desc()), page=page, per_page=20, error_out=False)
+    return render_template("coders/applications.html", pagination=pagination,
+                           labels=ap.STATUS_LABELS)
+
+
+def _own(application_id: int) -> Application:
+    try:
+        return services.get_own_application(application_id, current_user)
+    except NotAllowed:
+        abort(404)
+
+
+@bp.get("/coder/applications/<int:application_id>")
+@coder_required
+def application(application_id: int):
+    return render_template("coders/application.html", application=_own(application_id),
+                           labels=ap.STATUS_LABELS, final=ap.FINAL)
+
+
+@bp.route("/coder/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@coder_required
+def withdraw(application_id: int):
+    application = _own(application_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(application, current_user)
+        except Conflict as e:
+            flash(str(e), "error")
+        else:
+            flash("Your application was withdrawn.", "success")
+        return redirect(url_for("coders.application", application_id=application.id))
+    return render_template("coders/withdraw.html", application=application, form=form)
+
+
+@bp.get("/resumes/<int:resume_id>")
+@login_required
+def resume(resume_id: int):
+    resume = db.session.get(Resume, resume_id)
+    if resume is None or not can_read(resume, current_user):
+        abort(404)
+    try:
+        path = storage().path(resume.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=resume.content_type, as_attachment=True,
+                         download_name=resume.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

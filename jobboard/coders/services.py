@@ -1,0 +1,135 @@
+"""Coders: their profile, applying to jobs and withdrawing."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from jobboard import vocab
+from jobboard.errors import Conflict, InvalidInput, NotAllowed
+from jobboard.extensions import db
+from jobboard.models import Application, ApplicationEvent, CoderProfile, Job, Resume, User
+from jobboard.models import application as ap
+from jobboard.resumes.services import store_resume
+from jobboard.resumes.storage import storage
+
+
+@dataclass
+class ProfileFields:
+    headline: str = ""
+    credentials: list[str] = field(default_factory=list)
+    specialties: list[str] = field(default_factory=list)
+    years_experience: int = 0
+    city: str | None = None
+    state: str | None = None
+    remote_preference: str = "any"
+
+
+def ensure_coder(user: User) -> None:
+    if not user.is_coder:
+        raise NotAllowed("Only coders have a profile and applications.")
+
+
+def profile_of(user: User) -> CoderProfile:
+    ensure_coder(user)
+    if user.profile is None:
+        user.profile = CoderProfile(user_id=user.id)
+    return user.profile
+
+
+def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | None = None) -> CoderProfile:
+    """Save the profile and, when given (bytes, filename), a new resume; all or nothing."""
+    profile = profile_of(user)
+    errors: dict[str, list[str]] = {}
+    if bad := [c for c in f.credentials if c not in vocab.CREDENTIALS]:
+        errors["credentials"] = [f"Unknown credential: {', '.join(bad)}."]
+    if bad := [s for s in f.specialties if s not in vocab.SPECIALTIES]:
+        errors["specialties"] = [f"Unknown specialty: {', '.join(bad)}."]
+    if f.state and f.state not in vocab.US_STATES:
+        errors["state"] = ["Choose a US state."]
+    if f.remote_preference not in vocab.REMOTE_PREFERENCES:
+        errors["remote_preference"] = ["Choose one."]
+    if f.years_experience is None or not 0 <= f.years_experience <= 60:
+        errors["years_experience"] = ["Enter a number of years from 0 to 60."]
+    if len(f.headline or "") > 160:
+        errors["headline"] = ["Keep the headline to 160 characters."]
+    if errors:
+        raise InvalidInput(errors)
+    new_resume = store_resume(user, *resume) if resume else None
+    profile.headline = (f.headline or "").strip()
+    profile.credentials = sorted(set(f.credentials))
+    profile.specialties = sorted(set(f.specialties))
+    profile.years_experience = f.years_experience
+    profile.city = (f.city or "").strip() or None
+    profile.state = f.state or None
+    profile.remote_preference = f.remote_preference
+    if new_resume:
+        db.session.flush()
+        profile.resume_id = new_resume.id
+    _commit_or_forget(new_resume)
+    return profile
+
+
+def _commit_or_forget(resume: Resume | None) -> None:
+    """Commit; if that fails, remove the file just written so nothing is half-saved."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if resume is not None:
+            storage().delete(resume.storage_key)
+        raise
+
+
+def existing_application(job: Job, coder: User) -> Application | None:
+    return db.session.scalar(
+        select(Application).where(Application.job_id == job.id, Application.coder_id == coder.id)
+    )
+
+
+def apply(job: Job, coder: User, cover_letter: str,
+          upload: tuple[bytes, str] | None = None) -> Application:
+    """Apply once to an open job with a new upload or, failing that, the profile resume."""
+    ensure_coder(coder)
+    if not job.is_open():
+        raise Conflict("This job is no longer taking applications.")
+    if existing_application(job, coder):
+        raise Conflict("You have already applied to this job. "
+                       "See its status under My applications.")
+    if len(cover_letter or "") > 10000:
+        raise InvalidInput({"cover_letter": ["Keep the cover letter to 10,000 characters."]})
+    if upload:
+        resume = store_resume(coder, *upload)
+        db.session.flush()
+    elif coder.profile and coder.profile.resume:
+        resume = coder.profile.resume
+    else:
+        raise InvalidInput({"resume": ["Attach a resume (PDF or DOCX), or add one to your profile."]})
+    application = Application(job_id=job.id, coder_id=coder.id, resume_id=resume.id,
+                              cover_letter=(cover_letter or "").strip(), status=ap.SUBMITTED)
+    application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
+    db.session.add(application)
+    try:
+        _commit_or_forget(resume if upload else None)
+    except IntegrityError:
+        # Two submissions raced past the check above; the unique constraint kept one.
+        raise Conflict("You have already applied to this job.") from None
+    return application
+
+
+def get_own_application(application_id: int, coder: User) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or application.coder_id != coder.id:
+        raise NotAllowed("That application is not yours.")
+    return application
+
+
+def withdraw(application: Application, coder: User) -> Application:
+    if application.coder_id != coder.id:
+        raise NotAllowed("That application is not yours.")
+    if application.status in ap.FINAL:
+        raise Conflict(f"This application is already {ap.STATUS_LABELS[application.status].lower()}.")
+    application.events.append(ApplicationEvent(
+        from_status=application.status, to_status=ap.WITHDRAWN, actor_id=coder.id))
+    application.status = ap.WITHDRAWN
+    db.session.commit()
+    return application

@@ -1,0 +1,78 @@
+"""Recognising medical codes by their format.
+
+The system is always stored with the code: without its dot an ICD-10-CM code such as A01.00
+reads as the HCPCS code A0100, so ICD-10-CM keeps its dot everywhere.
+"""
+import re
+from dataclasses import dataclass
+
+CPT = "CPT"
+HCPCS = "HCPCS"
+ICD10CM = "ICD-10-CM"
+ICD10PCS = "ICD-10-PCS"
+
+PATTERNS: dict[str, re.Pattern[str]] = {
+    CPT: re.compile(r"^\d{4}[0-9FTU]$"),
+    HCPCS: re.compile(r"^[A-V]\d{4}$"),
+    ICD10CM: re.compile(r"^[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?$"),
+    ICD10PCS: re.compile(r"^[0-9A-HJ-NP-Z]{7}$"),
+}
+SYSTEMS = tuple(PATTERNS)
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True, order=True)
+class CodeRef:
+    system: str
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def normalise(token: str) -> str:
+    return token.strip().upper()
+
+
+def recognise(token: str) -> CodeRef | None:
+    """The code a token stands for, or None when it has no code's format."""
+    code = normalise(token)
+    for system, pattern in PATTERNS.items():
+        if pattern.match(code):
+            return CodeRef(system, code)
+    return None
+
+
+def split_codes(text: str) -> list[str]:
+    return [t for t in _SEPARATORS.split(text or "") if t]
+
+
+class MalformedCodes(ValueError):
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        super().__init__(message_for(tokens))
+
+
+def message_for(tokens: list[str]) -> str:
+    listed = ", ".join(f'"{t}"' for t in tokens)
+    noun = "is not a valid code" if len(tokens) == 1 else "are not valid codes"
+    return (
+        f"{listed} {noun}. Use CPT (38206), HCPCS (J9035), ICD-10-CM with its dot (C92.00) "
+        "or ICD-10-PCS (0DTJ4ZZ)."
+    )
+
+
+def parse_code_list(text: str | list[str]) -> list[CodeRef]:
+    """Every code in a comma- or space-separated list, in order, without repeats."""
+    tokens = split_codes(text) if isinstance(text, str) else [t for t in text if t.strip()]
+    refs: list[CodeRef] = []
+    bad: list[str] = []
+    for token in tokens:
+        ref = recognise(token)
+        if ref is None:
+            bad.append(token.strip())
+        elif ref not in refs:
+            refs.append(ref)
+    if bad:
+        raise MalformedCodes(bad)
+    return refs

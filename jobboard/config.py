@@ -1,0 +1,57 @@
+"""Configuration from the environment, with generated development secrets under instance/."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def instance_secret(name: str, nbytes: int = 32) -> str:
+    """A secret kept in instance/NAME, generated on first use and readable only by its owner."""
+    path = INSTANCE / name
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+def database_url(url: str | None) -> str:
+    if not url:
+        return f"sqlite:///{INSTANCE / 'jobboard.sqlite3'}"
+    # psycopg 3 is the driver; accept the URLs hosting providers hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a 5 MB resume plus the rest of the form
+    RESUME_MAX_BYTES = 5 * 1024 * 1024
+    RESUME_DIR = os.environ.get("RESUME_DIR", str(INSTANCE / "resumes"))
+    JOB_LIFETIME_DAYS = int(os.environ.get("JOB_LIFETIME_DAYS", "60"))
+    JOBS_PER_PAGE = 20
+
+    MEILI_URL = os.environ.get("MEILI_URL") or None
+    MEILI_MASTER_KEY = os.environ.get("MEILI_MASTER_KEY") or None
+    MEILI_INDEX_PREFIX = os.environ.get("MEILI_INDEX_PREFIX", "")
+    MEILI_TIMEOUT = float(os.environ.get("MEILI_TIMEOUT", "2"))
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+
+def load_secret_key() -> str:
+    return os.environ.get("SECRET_KEY") or instance_secret("secret_key", 48)

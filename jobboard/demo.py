@@ -1,0 +1,157 @@
+"""Deterministic demo data: companies, coders and realistic coding jobs."""
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from jobboard import vocab
+from jobboard.extensions import db
+from jobboard.models import (CoderProfile, Company, Job, JobCode, JobCredential, JobSpecialty,
+                             SearchOutbox, User)
+from jobboard.models import job as st
+from jobboard.models.base import utcnow
+
+COMPANIES = [
+    ("Riverbend Health System", "https://riverbend-health.example"),
+    ("Summit Oncology Partners", "https://summit-onc.example"),
+    ("Lakeshore Cardiology Group", "https://lakeshore-cardio.example"),
+    ("Northwind Coding Services", "https://northwind-coding.example"),
+    ("Mesa Orthopedic Institute", "https://mesa-ortho.example"),
+    ("Harborview Medical Center", "https://harborview-mc.example"),
+    ("Prairie Risk Adjustment Co.", "https://prairie-ra.example"),
+    ("Blue Ridge Surgical Associates", "https://blueridge-surg.example"),
+]
+
+# specialty -> (title stems, codes coders in it work with, credentials asked for, setting)
+PROFILES = {
+    "hematology-oncology": (["Hematology/Oncology Coder", "Oncology Coding Specialist",
+                             "Stem Cell Transplant Coder"],
+                            ["38206", "38207", "38205", "38241", "J9035", "J9271", "C92.00",
+                             "C92.01", "C90.00", "96413", "96415"], ["CPC", "CHONC", "CCS"],
+                            "pro-fee"),
+    "cardiology": (["Cardiology Coder", "Cardiovascular Coding Specialist"],
+                   ["93306", "93458", "92928", "I25.10", "I48.91", "33208"], ["CPC", "CCC"],
+                   "pro-fee"),
+    "orthopedics": (["Orthopedic Surgery Coder", "Ortho Coding Specialist"],
+                    ["27447", "27130", "29881", "M17.11", "S72.001A"], ["CPC", "COC"],
+                    "outpatient-facility"),
+    "radiology": (["Radiology Coder", "Interventional Radiology Coder"],
+                  ["70553", "71046", "74177", "R91.8"], ["CPC", "CCS-P"], "pro-fee"),
+    "emergency-department": (["Emergency Department Coder", "ED Facility Coder"],
+                             ["99284", "99285", "R07.9", "S06.0X0A"], ["CPC", "COC"],
+                             "outpatient-facility"),
+    "evaluation-management": (["E/M Coder", "Evaluation and Management Auditor"],
+                              ["99213", "99214", "99215", "G2211"], ["CPC", "CEMC"], "pro-fee"),
+    "risk-adjustment-hcc": (["Risk Adjustment Coder", "HCC Coding Specialist"],
+                            ["E11.9", "E11.22", "I50.22", "N18.4", "J44.9"], ["CRC", "CPC"],
+                            "risk-adjustment"),
+    "inpatient-drg": (["Inpatient Coder", "DRG Validation Specialist"],
+                      ["0DTJ4ZZ", "02703DZ", "A41.9", "J96.01"], ["CCS", "CIC", "RHIT"],
+                      "inpatient-facility"),
+    "cdi": (["Clinical Documentation Integrity Specialist", "CDI Specialist"],
+            ["I50.23", "E43", "J96.01"], ["CDIP", "CCS", "RHIA"], "cdi"),
+    "auditing": (["Coding Auditor", "Coding Compliance Auditor"],
+                 ["99214", "27447", "93306"], ["CPMA", "CPC"], "auditing"),
+    "denials": (["Denials Management Coder", "Coding Denials Specialist"],
+                ["99215", "J9035", "96413"], ["CPC", "CPB"], "denials"),
+}
+
+CITIES = [("Houston", "TX"), ("Dallas", "TX"), ("Phoenix", "AZ"), ("Denver", "CO"),
+          ("Chicago", "IL"), ("Atlanta", "GA"), ("Nashville", "TN"), ("Columbus", "OH"),
+          ("Seattle", "WA"), ("Boston", "MA"), ("Raleigh", "NC"), ("Minneapolis", "MN"),
+          ("Tampa", "FL"), ("Sacramento", "CA"), ("Pittsburgh", "PA")]
+
+LEVELS = ["", "Senior ", "Lead ", "Remote "]
+
+
+def description(title: str, specialty: str, codes: list[str], company: str) -> str:
+    label = vocab.SPECIALTIES[specialty]
+    return (
+        f"{company} is hiring a **{title}** for its {label.lower()} service line.\n\n"
+        "What you will do:\n\n"
+        f"- Abstract and assign codes from provider documentation ({', '.join(codes[:3])} "
+        "and related codes)\n"
+        "- Query providers when documentation is unclear\n"
+        "- Meet productivity and quality targets and take part in monthly audits\n\n"
+        "We offer full training on our encoder and EHR, paid certification renewals and CEUs."
+    )
+
+
+def seed(n_jobs: int, seed: int, password: str) -> dict:
+    """Create the demo data. Returns the logins made."""
+    rng = random.Random(seed)
+    now = utcnow()
+    companies, employers = [], []
+    for i, (name, site) in enumerate(COMPANIES):
+        company = Company(name=name, website=site,
+                          profile=f"{name} employs certified coders across the country.")
+        user = User(email=f"employer{i + 1}@demo.example", name=f"Recruiter {i + 1}",
+                    role="employer", company=company)
+        user.set_password(password)
+        companies.append(company)
+        employers.append(user)
+    coders = []
+    for i in range(5):
+        coder = User(email=f"coder{i + 1}@demo.example", name=f"Demo Coder {i + 1}", role="coder")
+        coder.set_password(password)
+        coder.profile = CoderProfile(credentials=["CPC"], specialties=["hematology-oncology"],
+                                     years_experience=2 + i, remote_preference="remote")
+        coders.append(coder)
+    db.session.add_all(employers + coders)
+    db.session.flush()
+
+    specialties = list(PROFILES)
+    for i in range(n_jobs):
+        # The first two jobs are the stem cell pair every demo and test relies on.
+        specialty = "hematology-oncology" if i < 2 else rng.choice(specialties)
+        stems, code_pool, creds, setting = PROFILES[specialty]
+        k = employers[i % len(employers)]
+        title = rng.choice(LEVELS) + rng.choice(stems)
+        codes = rng.sample(code_pool, k=min(len(code_pool), rng.randint(2, 4)))
+        if i == 0:
+            codes = ["38206", "C92.00", "J9035"]
+        elif i == 1:
+            codes = ["38207", "C92.01"]
+        work_mode = rng.choice(["remote", "remote", "hybrid", "onsite"])
+        city, state = rng.choice(CITIES)
+        hourly = rng.random() < 0.4
+        if hourly:
+            low = Decimal(rng.randint(24, 38))
+            high, period = low + rng.randint(2, 10), "hour"
+        else:
+            low = Decimal(rng.randint(48, 80) * 1000)
+            high, period = low + rng.randint(5, 20) * 1000, "year"
+        published = now - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
+        job = Job(company=k.company, created_by_id=k.id, title=title,
+                  description=description(title, specialty, codes, k.company.name),
+                  status=st.PUBLISHED, setting=setting, work_mode=work_mode,
+                  city=None if work_mode == "remote" else city,
+                  state=None if work_mode == "remote" and rng.random() < 0.5 else state,
+                  salary_min=low, salary_max=high, salary_period=period,
+                  employment_type=rng.choice(["full-time"] * 4 + ["part-time", "contract",
+                                                                   "per-diem", "temporary"]),
+                  min_years=rng.choice([0, 1, 2, 3, 5]),
+                  charts_per_day=rng.choice([None, 20, 35, 60, 120]),
+                  accuracy_pct=rng.choice([None, Decimal("95"), Decimal("96")]),
+                  published_at=published, expires_at=published + timedelta(days=60),
+                  created_at=published)
+        job.codes = [JobCode(system=_system(c), code=c, position=p) for p, c in enumerate(codes)]
+        extra = rng.sample(specialties, k=rng.randint(0, 1))
+        job.specialties = [JobSpecialty(specialty=s) for s in dict.fromkeys([specialty, *extra])]
+        required = rng.sample(creds, k=1)
+        preferred = [c for c in creds if c not in required][:1]
+        job.credentials = ([JobCredential(credential=c, requirement=st.REQUIRED) for c in required]
+                           + [JobCredential(credential=c, requirement=st.PREFERRED)
+                              for c in preferred])
+        db.session.add(job)
+        if i % 500 == 499:
+            db.session.flush()
+    db.session.flush()
+    db.session.add_all(SearchOutbox(job_id=job_id)
+                       for job_id in db.session.scalars(db.select(Job.id)))
+    db.session.commit()
+    return {"employers": [u.email for u in employers], "coders": [u.email for u in coders]}
+
+
+def _system(code: str) -> str:
+    from jobboard.codes.formats import recognise
+    return recognise(code).system

@@ -1,0 +1,13 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Move to", choices=[])
+
+
+class CompanyForm(FlaskForm):
+    company_name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
+    website = URLField("Website", validators=[Optional(), Length(max=255)])
+    profile = TextAreaField("About the company", validators=[Optional(), Length(max=5000)])

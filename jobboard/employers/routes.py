@@ -1,0 +1,192 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from jobboard.auth.decorators import employer_required
+from jobboard.employers import services
+from jobboard.employers.forms import CompanyForm, StatusForm
+from jobboard.errors import Conflict, InvalidInput, NotAllowed
+from jobboard.extensions import db
+from jobboard.forms import ConfirmForm, show_errors
+from jobboard.jobs import services as job_services
+from jobboard.jobs.forms import CloseJobForm, JobForm
+from jobboard.models import Application, Job
+from jobboard.models import application as ap
+
+bp = Blueprint("employers", __name__, url_prefix="/employer")
+
+
+def own_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    job_services.ensure_can_manage(job, current_user)
+    return job
+
+
+def _page_arg() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@bp.get("/")
+@employer_required
+def dashboard():
+    pagination = db.paginate(
+        select(Job).where(Job.company_id == current_user.company_id)
+        .order_by(Job.created_at.desc(), Job.id.desc()),
+        page=_page_arg(), per_page=20, error_out=False)
+    return render_template("employers/dashboard.html", pagination=pagination,
+                           rows=_rows_with_counts(pagination.items))
+
+
+def _rows_with_counts(jobs: list[Job]) -> list[tuple[Job, int]]:
+    if not jobs:
+        return []
+    counts = dict(db.session.execute(
+        select(Application.job_id, func.count()).where(
+            Application.job_id.in_([j.id for j in jobs])).group_by(Application.job_id)).all())
+    return [(job, counts.get(job.id, 0)) for job in jobs]
+
+
+@bp.route("/jobs/new", methods=["GET", "POST"])
+@employer_required
+def new_job():
+    form = JobForm()
+    if form.validate_on_submit():
+        try:
+            job = job_services.create_job(current_user.company, current_user, form.to_fields())
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("Draft saved. Check the preview, then publish.", "success")
+            return redirect(url_for("employers.preview", job_id=job.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("employers/job_form.html", form=form, job=None), status
+
+
+@bp.route("/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@employer_required
+def edit_job(job_id: int):
+    job = own_job(job_id)
+    form = JobForm()
+    if not form.is_submitted():
+        form.fill_from(job_services.to_fields(job))
+    elif form.validate():
+        try:
+            job_services.update_job(job, current_user, form.to_fields())
+        except InvalidInput as e:
+            db.session.rollback()
+            show_errors(form, e)
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("employers.preview", job_id=job.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("employers/job_form.html", form=form, job=job), status
+
+
+@bp.get("/jobs/<int:job_id>")
+@employer_required
+def preview(job_id: int):
+    job = own_job(job_id)
+    return render_template("employers/preview.html", job=job, form=ConfirmForm())
+
+
+@bp.post("/jobs/<int:job_id>/publish")
+@employer_required
+def publish(job_id: int):
+    job = own_job(job_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            job_services.publish_job(job, current_user)
+        except (Conflict, InvalidInput) as e:
+            flash(f"Not published: {e}", "error")
+        else:
+            flash(f"Published. It is open for {current_app.config['JOB_LIFETIME_DAYS']} days.",
+                  "success")
+            return redirect(url_for("jobs.detail", job_id=job.id))
+    return redirect(url_for("employers.preview", job_id=job.id))
+
+
+@bp.post("/jobs/<int:job_id>/renew")
+@employer_required
+def renew(job_id: int):
+    job = own_job(job_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            job_services.renew_job(job, current_user)
+        except Conflict as e:
+            flash(str(e), "error")
+        else:
+            flash(f"Renewed until {job.expires_at:%B %-d, %Y}.", "success")
+    return redirect(url_for("employers.preview", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/close", methods=["GET", "POST"])
+@employer_required
+def close(job_id: int):
+    job = own_job(job_id)
+    form = CloseJobForm()
+    if form.validate_on_submit():
+        try:
+            job_services.close_job(job, current_user, form.outcome.data)
+        except (Conflict, InvalidInput) as e:
+            flash(str(e), "error")
+        else:
+            flash("The job is closed and no longer takes applications.", "success")
+        return redirect(url_for("employers.preview", job_id=job.id))
+    return render_template("employers/close.html", job=job, form=form)
+
+
+@bp.get("/jobs/<int:job_id>/applicants")
+@employer_required
+def applicants(job_id: int):
+    job = own_job(job_id)
+    status = request.args.get("status")
+    stmt = select(Application).where(Application.job_id == job.id)
+    if status in ap.STATUS_LABELS:
+        stmt = stmt.where(Application.status == status)
+    pagination = db.paginate(stmt.order_by(Application.created_at.desc()),
+                             page=_page_arg(), per_page=25, error_out=False)
+    return render_template("employers/applicants.html", job=job, pagination=pagination,
+                           status=status, labels=ap.STATUS_LABELS)
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+@employer_required
+def application(application_id: int):
+    try:
+        app_ = services.get_application_for_employer(application_id, current_user)
+    except NotAllowed:
+        abort(404)
+    form = StatusForm()
+    form.status.choices = [(s, ap.STATUS_LABELS[s]) for s in ap.EMPLOYER_MOVES[app_.status]]
+    if form.validate_on_submit():
+        try:
+            services.move_application(app_, current_user, form.status.data)
+        except (Conflict, InvalidInput) as e:
+            flash(str(e), "error")
+        else:
+            flash(f"Moved to {ap.STATUS_LABELS[app_.status]}.", "success")
+        return redirect(url_for("employers.application", application_id=app_.id))
+    return render_template("employers/application.html", application=app_, form=form,
+                           labels=ap.STATUS_LABELS)
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@employer_required
+def company():
+    company = current_user.company
+    form = CompanyForm(obj=None)
+    if not form.is_submitted():
+        form.company_name.data, form.website.data, form.profile.data = (
+            company.name, company.website, company.profile)
+    elif form.validate():
+        try:
+            services.update_company(company, current_user, form.company_name.data,
+                                    form.website.data, form.profile.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("Company profile saved.", "success")
+            return redirect(url_for("employers.dashboard"))
+    return render_template("employers/company.html", form=form)

@@ -1,0 +1,56 @@
+"""Domain errors raised by services, and how the web layer shows them."""
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class InvalidInput(Exception):
+    """Input a user can fix; `errors` maps a form field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+class NotAllowed(Exception):
+    """The user may not do this to this object."""
+
+
+class Conflict(Exception):
+    """The action clashes with the object's state (e.g. applying twice)."""
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz"))
+
+
+def _page(status: int, title: str, message: str):
+    if wants_json():
+        return jsonify(error={"status": status, "title": title, "message": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(NotAllowed)
+    def not_allowed(e):
+        return _page(403, "Not allowed", str(e) or "You do not have access to this page.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _page(400, "Form expired", "The form expired or was sent from elsewhere. "
+                     "Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        messages = {
+            403: "You do not have access to this page.",
+            404: "We could not find that page. It may have been moved or removed.",
+            413: "That upload is too large. Resumes may be at most 5 MB.",
+            429: "Too many attempts. Please wait a minute and try again.",
+        }
+        return _page(e.code or 500, e.name, messages.get(e.code, e.description or e.name))
+
+    @app.errorhandler(500)
+    def server_error(e):
+        return _page(500, "Something went wrong",
+                     "Something went wrong on our side. It has been logged; please try again.")

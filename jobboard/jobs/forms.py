@@ -1,0 +1,69 @@
+from flask_wtf import FlaskForm
+from wtforms import (DecimalField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from jobboard import vocab
+from jobboard.forms import MultiCheckboxField, blank_first
+from jobboard.jobs.services import JobFields
+
+
+class JobForm(FlaskForm):
+    title = StringField("Job title", validators=[DataRequired(), Length(max=160)])
+    codes = StringField(
+        "Codes", validators=[DataRequired()],
+        description="CPT, HCPCS, ICD-10-CM or ICD-10-PCS codes, separated by commas, "
+                    "e.g. 38206, 38207, C92.00, J9035. Keep the dot in ICD-10-CM codes.")
+    description = TextAreaField(
+        "Description", validators=[DataRequired(), Length(max=20000)],
+        description="Markdown: **bold**, *italic*, lists with -, links.")
+    specialties = MultiCheckboxField("Specialties", choices=vocab.choices(vocab.SPECIALTIES))
+    required_credentials = MultiCheckboxField(
+        "Required credentials", choices=[(c, c) for c in vocab.CREDENTIALS],
+        description="A coder needs at least one of these.")
+    preferred_credentials = MultiCheckboxField(
+        "Preferred credentials", choices=[(c, c) for c in vocab.CREDENTIALS])
+    setting = SelectField("Coding setting", choices=blank_first(vocab.choices(vocab.SETTINGS)))
+    work_mode = RadioField("Where the work is done", choices=vocab.choices(vocab.WORK_MODES))
+    city = StringField("City", validators=[Optional(), Length(max=100)],
+                       description="Needed for hybrid and onsite jobs.")
+    state = SelectField("State", choices=blank_first(vocab.choices(vocab.US_STATES),
+                                                     "Any (remote)"))
+    salary_min = DecimalField("Pay from", places=2, validators=[Optional()])
+    salary_max = DecimalField("Pay up to", places=2, validators=[Optional()])
+    salary_period = SelectField("Pay period", choices=blank_first(
+        vocab.choices(vocab.SALARY_PERIODS), "—"))
+    employment_type = SelectField("Employment type",
+                                  choices=blank_first(vocab.choices(vocab.EMPLOYMENT_TYPES)))
+    min_years = IntegerField("Minimum years of experience", default=0,
+                             validators=[InputRequired(), NumberRange(min=0, max=50)])
+    charts_per_day = IntegerField("Charts per day", validators=[Optional(), NumberRange(min=1)],
+                                  description="Optional productivity expectation.")
+    accuracy_pct = DecimalField("Accuracy expected (%)", places=1,
+                                validators=[Optional(), NumberRange(min=1, max=100)],
+                                description="Optional, e.g. 95.")
+
+    def to_fields(self) -> JobFields:
+        return JobFields(
+            title=self.title.data or "", description=self.description.data or "",
+            codes=self.codes.data or "", setting=self.setting.data,
+            work_mode=self.work_mode.data, employment_type=self.employment_type.data,
+            specialties=self.specialties.data or [],
+            required_credentials=self.required_credentials.data or [],
+            preferred_credentials=self.preferred_credentials.data or [],
+            city=self.city.data, state=self.state.data or None,
+            salary_min=self.salary_min.data, salary_max=self.salary_max.data,
+            salary_period=self.salary_period.data or None, min_years=self.min_years.data,
+            charts_per_day=self.charts_per_day.data, accuracy_pct=self.accuracy_pct.data,
+        )
+
+    def fill_from(self, fields: JobFields) -> None:
+        for name, value in vars(fields).items():
+            if name == "codes":
+                value = ", ".join(value) if isinstance(value, list) else value
+            getattr(self, name).data = value
+
+
+class CloseJobForm(FlaskForm):
+    outcome = RadioField("Why is the job closing?", default="closed", choices=[
+        ("filled", "We filled it"), ("closed", "We are no longer hiring for it")])

@@ -1,0 +1,243 @@
+"""Jobs: writing, publishing, closing, renewing and expiring postings."""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from jobboard import vocab
+from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.errors import Conflict, InvalidInput, NotAllowed
+from jobboard.extensions import db
+from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
+from jobboard.models import job as st
+from jobboard.models.base import utcnow
+from jobboard.search import outbox
+
+
+@dataclass
+class JobFields:
+    title: str
+    description: str
+    codes: str | list[str]
+    setting: str
+    work_mode: str
+    employment_type: str
+    specialties: list[str] = field(default_factory=list)
+    required_credentials: list[str] = field(default_factory=list)
+    preferred_credentials: list[str] = field(default_factory=list)
+    city: str | None = None
+    state: str | None = None
+    salary_min: Decimal | None = None
+    salary_max: Decimal | None = None
+    salary_period: str | None = None
+    min_years: int = 0
+    charts_per_day: int | None = None
+    accuracy_pct: Decimal | None = None
+
+
+def _check_choice(errors, name, value, vocabulary, required=True):
+    if value in (None, ""):
+        if required:
+            errors.setdefault(name, []).append("Choose one.")
+    elif value not in vocabulary:
+        errors.setdefault(name, []).append(f'"{value}" is not one of the choices.')
+
+
+def validate(f: JobFields):
+    """Every rule a posting must meet; returns its parsed codes or raises InvalidInput."""
+    errors: dict[str, list[str]] = {}
+    if not f.title or not f.title.strip():
+        errors["title"] = ["Give the job a title."]
+    elif len(f.title.strip()) > 160:
+        errors["title"] = ["Keep the title to 160 characters."]
+    if not f.description or len(f.description.strip()) < 20:
+        errors["description"] = ["Describe the job in at least 20 characters."]
+    try:
+        codes = parse_code_list(f.codes)
+    except MalformedCodes as e:
+        errors["codes"] = [str(e)]
+        codes = []
+    else:
+        if not codes:
+            errors["codes"] = ["Tag the job with at least one code, e.g. 38206 or C92.00."]
+        elif len(codes) > 50:
+            errors["codes"] = ["Tag at most 50 codes."]
+    _check_choice(errors, "setting", f.setting, vocab.SETTINGS)
+    _check_choice(errors, "work_mode", f.work_mode, vocab.WORK_MODES)
+    _check_choice(errors, "employment_type", f.employment_type, vocab.EMPLOYMENT_TYPES)
+    _check_choice(errors, "state", f.state, vocab.US_STATES, required=f.work_mode != "remote")
+    if f.work_mode in ("hybrid", "onsite") and not (f.city or "").strip():
+        errors["city"] = ["Say where the job is: hybrid and onsite jobs need a city."]
+    for name in ("specialties",):
+        unknown = [s for s in f.specialties if s not in vocab.SPECIALTIES]
+        if unknown:
+            errors[name] = [f"Unknown specialty: {', '.join(unknown)}."]
+    for name in ("required_credentials", "preferred_credentials"):
+        unknown = [c for c in getattr(f, name) if c not in vocab.CREDENTIALS]
+        if unknown:
+            errors[name] = [f"Unknown credential: {', '.join(unknown)}."]
+    both = sorted(set(f.required_credentials) & set(f.preferred_credentials))
+    if both:
+        errors.setdefault("preferred_credentials", []).append(
+            f"{', '.join(both)} is already required; list it once."
+        )
+    for name in ("salary_min", "salary_max"):
+        value = getattr(f, name)
+        if value is not None and (value <= 0 or value >= Decimal("10000000")):
+            errors[name] = ["Enter an amount greater than 0."]
+    if f.salary_min is not None and f.salary_max is not None and f.salary_min > f.salary_max:
+        errors.setdefault("salary_max", []).append(
+            "The maximum must be at least the minimum."
+        )
+    if (f.salary_min is not None or f.salary_max is not None):
+        _check_choice(errors, "salary_period", f.salary_period, vocab.SALARY_PERIODS)
+    if f.min_years is None or not 0 <= f.min_years <= 50:
+        errors["min_years"] = ["Enter a number of years from 0 to 50."]
+    if f.charts_per_day is not None and not 1 <= f.charts_per_day <= 1000:
+        errors["charts_per_day"] = ["Enter a number of charts from 1 to 1000."]
+    if f.accuracy_pct is not None and not 0 < f.accuracy_pct <= 100:
+        errors["accuracy_pct"] = ["Enter a percentage from 1 to 100."]
+    if errors:
+        raise InvalidInput(errors)
+    return codes
+
+
+def ensure_can_manage(job: Job, user: User) -> None:
+    if not (user.is_employer and job.company_id == user.company_id):
+        raise NotAllowed("Only the company that posted this job may change it.")
+
+
+def _apply_fields(job: Job, f: JobFields, codes) -> None:
+    job.title = f.title.strip()
+    job.description = f.description.strip()
+    job.setting = f.setting
+    job.work_mode = f.work_mode
+    job.employment_type = f.employment_type
+    job.city = (f.city or "").strip() or None
+    job.state = f.state or None
+    job.salary_min = f.salary_min
+    job.salary_max = f.salary_max
+    has_pay = f.salary_min is not None or f.salary_max is not None
+    job.salary_period = f.salary_period if has_pay else None
+    job.min_years = f.min_years
+    job.charts_per_day = f.charts_per_day
+    job.accuracy_pct = f.accuracy_pct
+
+    existing = {(c.system, c.code): c for c in job.codes}
+    job.codes = [
+        existing.get((ref.system, ref.code)) or JobCode(system=ref.system, code=ref.code)
+        for ref in codes
+    ]
+    for position, tag in enumerate(job.codes):
+        tag.position = position
+    have = {s.specialty: s for s in job.specialties}
+    job.specialties = [have.get(s) or JobSpecialty(specialty=s) for s in dict.fromkeys(f.specialties)]
+    creds = {c.credential: c for c in job.credentials}
+    wanted = [(c, st.REQUIRED) for c in dict.fromkeys(f.required_credentials)]
+    wanted += [(c, st.PREFERRED) for c in dict.fromkeys(f.preferred_credentials)]
+    job.credentials = []
+    for credential, requirement in wanted:
+        row = creds.get(credential) or JobCredential(credential=credential)
+        row.requirement = requirement
+        job.credentials.append(row)
+
+
+def _commit(job: Job) -> Job:
+    db.session.commit()
+    outbox.push_pending()
+    return job
+
+
+def create_job(company: Company, author: User, fields: JobFields) -> Job:
+    """A new draft posting for the author's company."""
+    if not (author.is_employer and author.company_id == company.id):
+        raise NotAllowed("Only members of a company may post jobs for it.")
+    codes = validate(fields)
+    job = Job(company=company, created_by_id=author.id, status=st.DRAFT)
+    _apply_fields(job, fields, codes)
+    db.session.add(job)
+    return _commit(job)
+
+
+def update_job(job: Job, by: User, fields: JobFields) -> Job:
+    ensure_can_manage(job, by)
+    codes = validate(fields)
+    _apply_fields(job, fields, codes)
+    db.session.flush()
+    outbox.enqueue(job.id)
+    return _commit(job)
+
+
+def lifetime() -> timedelta:
+    return timedelta(days=current_app.config["JOB_LIFETIME_DAYS"])
+
+
+def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
+    ensure_can_manage(job, by)
+    if job.status not in (st.DRAFT, st.PENDING):
+        raise Conflict("Only a draft can be published; this job is already "
+                       f"{job.display_status(now)}.")
+    validate(to_fields(job))
+    now = now or utcnow()
+    job.status = st.PUBLISHED
+    job.published_at = now
+    job.expires_at = now + lifetime()
+    job.closed_at = None
+    outbox.enqueue(job.id)
+    return _commit(job)
+
+
+def close_job(job: Job, by: User, outcome: str = st.CLOSED, now: datetime | None = None) -> Job:
+    ensure_can_manage(job, by)
+    if outcome not in (st.CLOSED, st.FILLED):
+        raise InvalidInput({"outcome": ["Choose closed or filled."]})
+    if job.status not in (st.PUBLISHED, st.EXPIRED):
+        raise Conflict(f"Only a published job can be closed; this one is {job.status}.")
+    job.status = outcome
+    job.closed_at = now or utcnow()
+    outbox.enqueue(job.id)
+    return _commit(job)
+
+
+def renew_job(job: Job, by: User, now: datetime | None = None) -> Job:
+    """Another full lifetime from now, for a published or expired job."""
+    ensure_can_manage(job, by)
+    if job.status not in (st.PUBLISHED, st.EXPIRED):
+        raise Conflict(f"Only a published or expired job can be renewed; this one is {job.status}.")
+    now = now or utcnow()
+    job.status = st.PUBLISHED
+    job.expires_at = now + lifetime()
+    outbox.enqueue(job.id)
+    return _commit(job)
+
+
+def expire_due_jobs(now: datetime | None = None) -> int:
+    """Mark published jobs past their expiry as expired; returns how many."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(Job.id).where(Job.status == st.PUBLISHED, Job.expires_at <= now)
+    ).all()
+    if ids:
+        db.session.execute(
+            update(Job).where(Job.id.in_(ids)).values(status=st.EXPIRED, updated_at=now)
+        )
+        for job_id in ids:
+            outbox.enqueue(job_id)
+        db.session.commit()
+        outbox.push_pending()
+    return len(ids)
+
+
+def to_fields(job: Job) -> JobFields:
+    return JobFields(
+        title=job.title, description=job.description,
+        codes=[c.code for c in job.codes], setting=job.setting, work_mode=job.work_mode,
+        employment_type=job.employment_type, specialties=job.specialty_slugs,
+        required_credentials=job.required_credentials,
+        preferred_credentials=job.preferred_credentials, city=job.city, state=job.state,
+        salary_min=job.salary_min, salary_max=job.salary_max, salary_period=job.salary_period,
+        min_years=job.min_years, charts_per_day=job.charts_per_day,
+        accuracy_pct=job.accuracy_pct,
+    )

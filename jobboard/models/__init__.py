@@ -1,0 +1,12 @@
+"""Every model, imported here so that Alembic and the app see the whole schema."""
+from jobboard.models.application import Application, ApplicationEvent
+from jobboard.models.company import Company
+from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
+from jobboard.models.outbox import SearchOutbox
+from jobboard.models.resume import Resume
+from jobboard.models.user import CoderProfile, User
+
+__all__ = [
+    "Application", "ApplicationEvent", "CoderProfile", "Company", "Job", "JobCode",
+    "JobCredential", "JobSpecialty", "Resume", "SearchOutbox", "User",
+]

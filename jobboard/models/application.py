@@ -1,0 +1,66 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobboard.extensions import db
+from jobboard.models.base import utcnow
+
+SUBMITTED = "submitted"
+REVIEWING = "reviewing"
+INTERVIEW = "interview"
+OFFER = "offer"
+HIRED = "hired"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+
+# The moves an employer may make from each status.
+EMPLOYER_MOVES: dict[str, tuple[str, ...]] = {
+    SUBMITTED: (REVIEWING, INTERVIEW, REJECTED),
+    REVIEWING: (INTERVIEW, OFFER, REJECTED),
+    INTERVIEW: (OFFER, REJECTED),
+    OFFER: (HIRED, REJECTED),
+    HIRED: (),
+    REJECTED: (REVIEWING,),
+    WITHDRAWN: (),
+}
+FINAL = (HIRED, REJECTED, WITHDRAWN)
+STATUS_LABELS = {
+    SUBMITTED: "Submitted", REVIEWING: "Reviewing", INTERVIEW: "Interview", OFFER: "Offer",
+    HIRED: "Hired", REJECTED: "Not selected", WITHDRAWN: "Withdrawn",
+}
+
+
+class Application(db.Model):
+    __table_args__ = (UniqueConstraint("job_id", "coder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    resume_id: Mapped[int] = mapped_column(ForeignKey("resume.id"))
+    cover_letter: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=SUBMITTED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    job: Mapped["Job"] = relationship()  # noqa: F821
+    coder: Mapped["User"] = relationship()  # noqa: F821
+    resume: Mapped["Resume"] = relationship()  # noqa: F821
+    events: Mapped[list["ApplicationEvent"]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicationEvent.id"
+    )
+
+
+class ApplicationEvent(db.Model):
+    """One step in an application's history."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped["User"] = relationship()  # noqa: F821

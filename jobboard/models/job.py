@@ -1,0 +1,130 @@
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobboard import vocab
+from jobboard.extensions import db
+from jobboard.models.base import utcnow
+
+DRAFT = "draft"
+PENDING = "pending"  # kept for admin moderation, which comes later
+PUBLISHED = "published"
+CLOSED = "closed"
+FILLED = "filled"
+EXPIRED = "expired"
+STATUSES = (DRAFT, PENDING, PUBLISHED, CLOSED, FILLED, EXPIRED)
+
+REQUIRED = "required"
+PREFERRED = "preferred"
+
+
+class Job(db.Model):
+    __table_args__ = (
+        CheckConstraint(
+            "salary_min IS NULL OR salary_max IS NULL OR salary_min <= salary_max",
+            name="salary_range",
+        ),
+        Index("ix_job_status_published_at", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
+    setting: Mapped[str] = mapped_column(String(32))
+    work_mode: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(2))
+    salary_min: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    salary_max: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    salary_period: Mapped[str | None] = mapped_column(String(8))
+    employment_type: Mapped[str] = mapped_column(String(16))
+    min_years: Mapped[int] = mapped_column(default=0)
+    charts_per_day: Mapped[int | None]
+    accuracy_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    company: Mapped["Company"] = relationship(back_populates="jobs")  # noqa: F821
+    codes: Mapped[list["JobCode"]] = relationship(
+        cascade="all, delete-orphan", order_by="JobCode.position", back_populates="job"
+    )
+    specialties: Mapped[list["JobSpecialty"]] = relationship(cascade="all, delete-orphan")
+    credentials: Mapped[list["JobCredential"]] = relationship(cascade="all, delete-orphan")
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Published and not past its expiry: the only state in which coders may apply."""
+        now = now or utcnow()
+        return self.status == PUBLISHED and (self.expires_at is None or self.expires_at > now)
+
+    def display_status(self, now: datetime | None = None) -> str:
+        if self.status == PUBLISHED and not self.is_open(now):
+            return EXPIRED
+        return self.status
+
+    @property
+    def specialty_slugs(self) -> list[str]:
+        return sorted(s.specialty for s in self.specialties)
+
+    def credentials_where(self, requirement: str) -> list[str]:
+        return sorted(c.credential for c in self.credentials if c.requirement == requirement)
+
+    @property
+    def required_credentials(self) -> list[str]:
+        return self.credentials_where(REQUIRED)
+
+    @property
+    def preferred_credentials(self) -> list[str]:
+        return self.credentials_where(PREFERRED)
+
+    @property
+    def annual_salary_min(self) -> int | None:
+        return _annual(self.salary_min, self.salary_period)
+
+    @property
+    def annual_salary_max(self) -> int | None:
+        return _annual(self.salary_max, self.salary_period)
+
+
+def _annual(amount: Decimal | None, period: str | None) -> int | None:
+    if amount is None:
+        return None
+    factor = vocab.HOURS_PER_YEAR if period == "hour" else 1
+    return int(amount * factor)
+
+
+class JobCode(db.Model):
+    __table_args__ = (
+        UniqueConstraint("job_id", "system", "code"),
+        Index("ix_job_code_system_code", "system", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"))
+    system: Mapped[str] = mapped_column(String(12))
+    code: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(default=0)
+
+    job: Mapped[Job] = relationship(back_populates="codes")
+
+
+class JobSpecialty(db.Model):
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("job.id", ondelete="CASCADE"), primary_key=True
+    )
+    specialty: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class JobCredential(db.Model):
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("job.id", ondelete="CASCADE"), primary_key=True
+    )
+    credential: Mapped[str] = mapped_column(String(12), primary_key=True, index=True)
+    requirement: Mapped[str] = mapped_column(String(10))

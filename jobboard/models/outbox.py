@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from sqlalchemy import Index, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jobboard.extensions import db
+from jobboard.models.base import utcnow
+
+
+class SearchOutbox(db.Model):
+    """A job whose search document must be brought up to date.
+
+    Written in the same transaction as the change, so no change is lost when the search
+    server is down; done only when the search server's task succeeded.
+    """
+
+    __table_args__ = (Index("ix_search_outbox_pending", "done_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    task_uid: Mapped[int | None]
+    done_at: Mapped[datetime | None]

@@ -1,0 +1,23 @@
+"""The write side of search sync: record which jobs changed, push after commit."""
+from flask import current_app
+
+from jobboard.extensions import db
+from jobboard.models import SearchOutbox
+
+
+def enqueue(job_id: int) -> None:
+    """Record, in the caller's transaction, that this job's listing must be re-synced."""
+    db.session.add(SearchOutbox(job_id=job_id))
+
+
+def push_pending() -> None:
+    """After a commit: push what is pending now, if a search server is configured.
+
+    A failure here never fails the user's action; the rows stay pending for the next push
+    or for `flask search sync`.
+    """
+    if not current_app.config.get("MEILI_URL"):
+        return
+    from jobboard.search import sync  # the search client is only loaded when configured
+
+    sync.drain(max_rows=200, quiet=True)

@@ -1,0 +1,26 @@
+from dataclasses import dataclass, field
+
+from jobboard.models import Job
+
+
+@dataclass
+class SearchPage:
+    jobs: list[Job]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    degraded: bool = False
+    highlights: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages

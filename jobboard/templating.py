@@ -1,0 +1,47 @@
+"""Filters and globals the templates share."""
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask
+
+from jobboard import vocab
+from jobboard.markdown import render_markdown
+from jobboard.models import application as ap
+from jobboard.models.base import utcnow
+
+
+def money(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return f"${amount:,.2f}" if amount % 1 else f"${amount:,.0f}"
+
+
+def pay(job) -> str:
+    if job.salary_min is None and job.salary_max is None:
+        return ""
+    period = vocab.SALARY_PERIODS.get(job.salary_period or "", "")
+    if job.salary_min is not None and job.salary_max is not None:
+        span = (money(job.salary_min) if job.salary_min == job.salary_max
+                else f"{money(job.salary_min)}–{money(job.salary_max)}")
+    elif job.salary_min is not None:
+        span = f"from {money(job.salary_min)}"
+    else:
+        span = f"up to {money(job.salary_max)}"
+    return f"{span} {period}".strip()
+
+
+def place(job) -> str:
+    where = ", ".join(p for p in (job.city, job.state) if p)
+    mode = vocab.WORK_MODES.get(job.work_mode, job.work_mode)
+    return f"{mode} · {where}" if where else mode
+
+
+def date(value: datetime | None) -> str:
+    return f"{value:%b %-d, %Y}" if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(markdown=render_markdown, money=money, pay=pay, place=place,
+                                 date=date)
+    app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow)
