@@ -38,3 +38,41 @@ def register(app: Flask) -> None:
         click.echo(f"Expired {expire_due_jobs()} jobs.")
 
     app.cli.add_command(jobs)
+
+    search = AppGroup("search", help="The Meilisearch jobs index.")
+
+    @search.command("setup")
+    def search_setup():
+        """Create the jobs index and apply its settings (idempotent)."""
+        from jobboard.search import sync
+        sync.setup()
+        click.echo("Search index settings applied.")
+
+    @search.command("sync")
+    @click.option("--watch", type=float, default=None, metavar="SECONDS",
+                  help="Keep running, draining every SECONDS (catches up after an outage).")
+    def search_sync(watch: float | None):
+        """Push every pending index update to Meilisearch."""
+        import time
+
+        from jobboard.search import sync
+        while True:
+            result = sync.drain(ignore_backoff=watch is None, quiet=watch is not None)
+            if result.pushed or result.failed or watch is None:
+                click.echo(f"Pushed {result.pushed} updates; {result.failed} failed; "
+                           f"{sync.pending_count()} pending."
+                           + (f" Last error: {result.error}" if result.error else ""))
+            if watch is None:
+                if result.failed:
+                    raise SystemExit(1)
+                return
+            db.session.remove()
+            time.sleep(watch)
+
+    @search.command("reindex")
+    def search_reindex():
+        """Rebuild the jobs index from the database and swap it in with no downtime."""
+        from jobboard.search import sync
+        click.echo(f"Reindexed {sync.reindex()} open jobs.")
+
+    app.cli.add_command(search)

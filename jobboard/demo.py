@@ -8,7 +8,7 @@ from jobboard.extensions import db
 from jobboard.models import (CoderProfile, Company, Job, JobCode, JobCredential, JobSpecialty,
                              SearchOutbox, User)
 from jobboard.models import job as st
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 COMPANIES = [
     ("Riverbend Health System", "https://riverbend-health.example"),

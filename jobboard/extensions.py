@@ -5,7 +5,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from jobboard.models.base import Base
+from jobboard.database import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

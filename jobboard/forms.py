@@ -1,6 +1,6 @@
 """Form pieces shared by the feature packages."""
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from jobboard.errors import InvalidInput
@@ -25,5 +25,10 @@ def show_errors(form: FlaskForm, error: InvalidInput) -> None:
             form.form_errors.extend(messages)
 
 
-def blank_first(choices: list[tuple[str, str]], label: str = "Choose…") -> list[tuple[str, str]]:
-    return [("", label), *choices]
+def choices(vocab: dict[str, str], labels: bool = True) -> list[SelectChoice]:
+    """A vocabulary as form choices; labels=False shows the codes themselves (e.g. CPC)."""
+    return [SelectChoice(value, label if labels else value) for value, label in vocab.items()]
+
+
+def blank_first(options: list[SelectChoice], label: str = "Choose…") -> list[SelectChoice]:
+    return [SelectChoice("", label), *options]

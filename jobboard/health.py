@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from jobboard.extensions import db
@@ -19,4 +19,12 @@ def database_status() -> dict:
 def healthz():
     checks = {"database": database_status()}
     healthy = checks["database"]["status"] == "ok"
-    return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503
+    overall = "ok" if healthy else "unavailable"
+    if current_app.config.get("MEILI_URL"):
+        from jobboard.search import sync
+        checks["search"] = sync.status() if healthy else {"status": "unknown"}
+        if healthy and checks["search"]["status"] != "ok":
+            overall = "degraded"  # still serving: search answers from the database
+    else:
+        checks["search"] = {"status": "disabled"}
+    return jsonify(status=overall, **checks), 200 if healthy else 503

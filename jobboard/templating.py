@@ -7,7 +7,7 @@ from flask import Flask
 from jobboard import vocab
 from jobboard.markdown import render_markdown
 from jobboard.models import application as ap
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 
 def money(amount: Decimal | None) -> str:

@@ -78,7 +78,3 @@ US_STATES: dict[str, str] = {
 }
 
 REMOTE_PREFERENCES: dict[str, str] = {"any": "No preference", **WORK_MODES}
-
-
-def choices(vocab: dict[str, str]) -> list[tuple[str, str]]:
-    return list(vocab.items())

@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from jobboard import vocab
 from jobboard.coders.services import ProfileFields
-from jobboard.forms import MultiCheckboxField, blank_first
+from jobboard.forms import MultiCheckboxField, blank_first, choices
 
 RESUME_HELP = "PDF or Word (DOCX), at most 5 MB."
 
@@ -14,14 +14,14 @@ class ProfileForm(FlaskForm):
     headline = StringField("Headline", validators=[Optional(), Length(max=160)],
                            description="e.g. Inpatient coder, 6 years, heme/onc")
     credentials = MultiCheckboxField("Credentials you hold",
-                                     choices=[(c, c) for c in vocab.CREDENTIALS])
-    specialties = MultiCheckboxField("Specialties", choices=vocab.choices(vocab.SPECIALTIES))
+                                     choices=choices(vocab.CREDENTIALS, labels=False))
+    specialties = MultiCheckboxField("Specialties", choices=choices(vocab.SPECIALTIES))
     years_experience = IntegerField("Years of coding experience", default=0,
                                     validators=[InputRequired(), NumberRange(min=0, max=60)])
     city = StringField("City", validators=[Optional(), Length(max=100)])
-    state = SelectField("State", choices=blank_first(vocab.choices(vocab.US_STATES), "—"))
+    state = SelectField("State", choices=blank_first(choices(vocab.US_STATES), "—"))
     remote_preference = SelectField("Work preference",
-                                    choices=vocab.choices(vocab.REMOTE_PREFERENCES))
+                                    choices=choices(vocab.REMOTE_PREFERENCES))
     resume = FileField("Resume", description=RESUME_HELP + " Replaces the one on file.")
 
     def to_fields(self) -> ProfileFields:

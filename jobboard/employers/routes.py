@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from jobboard.auth.decorators import employer_required
 from jobboard.employers import services
@@ -159,7 +160,8 @@ def application(application_id: int):
     except NotAllowed:
         abort(404)
     form = StatusForm()
-    form.status.choices = [(s, ap.STATUS_LABELS[s]) for s in ap.EMPLOYER_MOVES[app_.status]]
+    form.status.choices = [SelectChoice(s, ap.STATUS_LABELS[s])
+                           for s in ap.EMPLOYER_MOVES[app_.status]]
     if form.validate_on_submit():
         try:
             services.move_application(app_, current_user, form.status.data)

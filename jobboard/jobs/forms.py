@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import (DecimalField, IntegerField, RadioField, SelectField, StringField,
+from wtforms import (DecimalField, SelectChoice, IntegerField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jobboard import vocab
-from jobboard.forms import MultiCheckboxField, blank_first
+from jobboard.forms import MultiCheckboxField, blank_first, choices
 from jobboard.jobs.services import JobFields
 
 
@@ -17,24 +17,24 @@ class JobForm(FlaskForm):
     description = TextAreaField(
         "Description", validators=[DataRequired(), Length(max=20000)],
         description="Markdown: **bold**, *italic*, lists with -, links.")
-    specialties = MultiCheckboxField("Specialties", choices=vocab.choices(vocab.SPECIALTIES))
+    specialties = MultiCheckboxField("Specialties", choices=choices(vocab.SPECIALTIES))
     required_credentials = MultiCheckboxField(
-        "Required credentials", choices=[(c, c) for c in vocab.CREDENTIALS],
+        "Required credentials", choices=choices(vocab.CREDENTIALS, labels=False),
         description="A coder needs at least one of these.")
     preferred_credentials = MultiCheckboxField(
-        "Preferred credentials", choices=[(c, c) for c in vocab.CREDENTIALS])
-    setting = SelectField("Coding setting", choices=blank_first(vocab.choices(vocab.SETTINGS)))
-    work_mode = RadioField("Where the work is done", choices=vocab.choices(vocab.WORK_MODES))
+        "Preferred credentials", choices=choices(vocab.CREDENTIALS, labels=False))
+    setting = SelectField("Coding setting", choices=blank_first(choices(vocab.SETTINGS)))
+    work_mode = RadioField("Where the work is done", choices=choices(vocab.WORK_MODES))
     city = StringField("City", validators=[Optional(), Length(max=100)],
                        description="Needed for hybrid and onsite jobs.")
-    state = SelectField("State", choices=blank_first(vocab.choices(vocab.US_STATES),
+    state = SelectField("State", choices=blank_first(choices(vocab.US_STATES),
                                                      "Any (remote)"))
     salary_min = DecimalField("Pay from", places=2, validators=[Optional()])
     salary_max = DecimalField("Pay up to", places=2, validators=[Optional()])
     salary_period = SelectField("Pay period", choices=blank_first(
-        vocab.choices(vocab.SALARY_PERIODS), "—"))
+        choices(vocab.SALARY_PERIODS), "—"))
     employment_type = SelectField("Employment type",
-                                  choices=blank_first(vocab.choices(vocab.EMPLOYMENT_TYPES)))
+                                  choices=blank_first(choices(vocab.EMPLOYMENT_TYPES)))
     min_years = IntegerField("Minimum years of experience", default=0,
                              validators=[InputRequired(), NumberRange(min=0, max=50)])
     charts_per_day = IntegerField("Charts per day", validators=[Optional(), NumberRange(min=1)],
@@ -66,4 +66,5 @@ class JobForm(FlaskForm):
 
 class CloseJobForm(FlaskForm):
     outcome = RadioField("Why is the job closing?", default="closed", choices=[
-        ("filled", "We filled it"), ("closed", "We are no longer hiring for it")])
+        SelectChoice("filled", "We filled it"),
+        SelectChoice("closed", "We are no longer hiring for it")])

@@ -12,7 +12,7 @@ from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
 from jobboard.models import job as st
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 from jobboard.search import outbox
 
 

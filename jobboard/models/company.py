@@ -4,7 +4,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobboard.extensions import db
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 
 class Company(db.Model):

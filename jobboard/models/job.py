@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobboard import vocab
 from jobboard.extensions import db
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 DRAFT = "draft"
 PENDING = "pending"  # kept for admin moderation, which comes later

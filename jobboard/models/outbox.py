@@ -4,7 +4,7 @@ from sqlalchemy import Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobboard.extensions import db
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 
 class SearchOutbox(db.Model):

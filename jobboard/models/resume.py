@@ -4,7 +4,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobboard.extensions import db
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 
 class Resume(db.Model):

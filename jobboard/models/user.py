@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobboard.extensions import db
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 
 CODER = "coder"
 EMPLOYER = "employer"

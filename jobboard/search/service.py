@@ -1,12 +1,96 @@
-"""Job search for the web layer: the search engine when it answers, the database when not."""
+"""Job search for the web layer: Meilisearch when it answers, the database when it does not."""
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from jobboard.extensions import db
+from jobboard.models import Job
+from jobboard.database import utcnow
+from jobboard.search import client as search_client
 from jobboard.search import sql
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
+from jobboard.search.settings import FACETS
+
+log = logging.getLogger(__name__)
+_PRE, _POST = "\x02", "\x03"  # markers that cannot occur in a title, swapped for <mark>
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _any_of(attribute: str, values: list[str]) -> str:
+    return f"{attribute} IN [{', '.join(_quote(v) for v in values)}]"
+
+
+def meili_filter(query: JobQuery, now) -> list[str]:
+    # Expired jobs leave the index when `jobs expire` runs; until then this keeps them out.
+    clauses = [f"expires_at > {int(now.timestamp())}"]
+    if query.codes:
+        clauses.append(_any_of("codes", query.codes))
+    if query.code_prefix:
+        clauses.append(_any_of("code_prefixes", [query.code_prefix]))
+    names = {"specialty": "specialties", "credential": "credentials"}
+    for name, values in query.filters.items():
+        if values:
+            clauses.append(_any_of(names.get(name, name), values))
+    if query.salary_min:
+        clauses.append(f"salary_annual_max >= {query.salary_min}")
+    if query.posted_within:
+        since = now - timedelta(days=query.posted_within)
+        clauses.append(f"published_at >= {int(since.timestamp())}")
+    return clauses
+
+
+def _highlight(formatted: str) -> Markup:
+    return Markup(str(escape(formatted)).replace(_PRE, "<mark>").replace(_POST, "</mark>"))
+
+
+def meili_search(query: JobQuery) -> SearchPage:
+    now = utcnow()
+    params = {
+        "filter": meili_filter(query, now),
+        "facets": list(FACETS),
+        "page": query.page,
+        "hitsPerPage": query.per_page,
+        "attributesToRetrieve": ["id"],
+        "attributesToHighlight": ["title"],
+        "highlightPreTag": _PRE,
+        "highlightPostTag": _POST,
+        "matchingStrategy": "all",
+    }
+    if query.sort == "newest" or (query.sort == "relevance" and not query.words):
+        params["sort"] = ["published_at:desc"]
+    elif query.sort == "salary":
+        params["sort"] = ["salary_annual_max:desc", "published_at:desc"]
+    index = search_client.client().index(search_client.index_uid("jobs"))
+    result = index.search(query.words, params)
+    ids = [hit["id"] for hit in result["hits"]]
+    by_id = {job.id: job for job in db.session.scalars(
+        select(Job).where(Job.id.in_(ids))
+        .options(selectinload(Job.codes), selectinload(Job.specialties),
+                 selectinload(Job.credentials), selectinload(Job.company)))}
+    # The database is the truth: a hit whose job closed a moment ago is left out.
+    jobs = [by_id[i] for i in ids if i in by_id and by_id[i].is_open(now)]
+    highlights = {hit["id"]: {"title": _highlight(hit["_formatted"]["title"])}
+                  for hit in result["hits"] if _PRE in hit.get("_formatted", {}).get("title", "")}
+    return SearchPage(jobs=jobs, total=result.get("totalHits", len(jobs)), page=query.page,
+                      per_page=query.per_page, facets=result.get("facetDistribution", {}),
+                      highlights=highlights)
 
 
 def search_jobs(query: JobQuery) -> SearchPage:
-    return sql.search_jobs(query)
+    if search_client.configured():
+        try:
+            return meili_search(query)
+        except search_client.SEARCH_ERRORS as e:
+            log.warning("search unavailable, answering from the database: %s", e)
+    return sql.search_jobs(query, degraded=search_client.configured())
 
 
-def browse_latest(n: int) -> list:
+def browse_latest(n: int) -> list[Job]:
     return sql.search_jobs(JobQuery(sort="newest", per_page=n)).jobs

@@ -8,7 +8,7 @@ from jobboard import vocab
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
-from jobboard.models.base import utcnow
+from jobboard.database import utcnow
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 

@@ -1,0 +1,45 @@
+# make run   — set up, migrate, seed demo data on first run, start Meilisearch and the app
+# make test  — set up and run the whole suite (SQLite, then PostgreSQL; browser tests included)
+PORT ?= 5000
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export PORT
+
+.PHONY: setup run test test-sqlite test-postgres services bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	$(PY) scripts/run.py --port $(PORT)
+
+# Browser and database for the suite: installed or started here; under CI=true a missing
+# one fails the run instead of skipping tests.
+services:
+	@bash scripts/test-services.sh
+
+test: setup services
+	$(PYTEST) tests
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(PYTEST) tests
+
+test-sqlite: setup
+	$(PYTEST) tests
+
+test-postgres: setup
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(PYTEST) tests
+
+bench: setup
+	$(PY) bench/search.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

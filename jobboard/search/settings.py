@@ -1,0 +1,48 @@
+"""The jobs index settings, as code. Applied before any document is added."""
+EQUALITY = {"facetSearch": False, "filter": {"equality": True, "comparison": False}}
+COMPARISON = {"facetSearch": False, "filter": {"equality": True, "comparison": True}}
+
+FACETS = ("specialties", "credentials", "setting", "work_mode", "state", "employment_type",
+          "codes")
+
+# The field's usual abbreviations. Meilisearch treats these both ways.
+SYNONYMS = {
+    "e/m": ["evaluation and management"],
+    "em": ["evaluation and management"],
+    "heme/onc": ["hematology oncology"],
+    "hemonc": ["hematology oncology"],
+    "heme": ["hematology"],
+    "onc": ["oncology"],
+    "hcc": ["risk adjustment"],
+    "cdi": ["clinical documentation integrity"],
+    "asc": ["ambulatory surgery center"],
+    "ed": ["emergency department"],
+    "er": ["emergency department"],
+    "drg": ["diagnosis related group"],
+    "ip": ["inpatient"],
+    "op": ["outpatient"],
+    "profee": ["professional fee"],
+}
+
+JOBS = {
+    "searchableAttributes": [
+        "codes", "title", "specialty_names", "credentials", "setting_name", "work_mode_name",
+        "company", "city", "state_name", "description",
+    ],
+    "displayedAttributes": ["id", "title"],
+    "filterableAttributes": [
+        {"attributePatterns": ["codes", "code_prefixes", "specialties", "credentials",
+                               "setting", "work_mode", "state", "employment_type"],
+         "features": EQUALITY},
+        {"attributePatterns": ["salary_annual_max", "published_at", "expires_at"],
+         "features": COMPARISON},
+    ],
+    "sortableAttributes": ["published_at", "salary_annual_max"],
+    # Codes and credentials are exact: with typo tolerance 38206 matched 38207 and J9035
+    # matched J9036 (DESIGN.md, measured); specialty names are words and keep typos.
+    "typoTolerance": {"enabled": True, "disableOnAttributes": ["codes", "credentials"],
+                      "disableOnNumbers": True},
+    "synonyms": SYNONYMS,
+    "pagination": {"maxTotalHits": 1_000_000},
+    "faceting": {"maxValuesPerFacet": 100, "sortFacetValuesBy": {"*": "count"}},
+}

@@ -1,0 +1,182 @@
+"""Keeping the jobs index in step with the database: setup, outbox drain, full reindex."""
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from jobboard.extensions import db
+from jobboard.models import Job, SearchOutbox
+from jobboard.database import utcnow
+from jobboard.search import settings
+from jobboard.search.client import SEARCH_ERRORS, client, index_uid, wait
+from jobboard.search.documents import document
+from jobboard.search.sql import open_jobs
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class TaskFailed(RuntimeError):
+    pass
+
+
+def _check(task) -> None:
+    if task.status != "succeeded":
+        error = task.error or {}
+        raise TaskFailed(f"task {task.uid} {task.status}: {error.get('code')}: "
+                         f"{error.get('message')}")
+
+
+def apply_settings(uid: str) -> None:
+    """Create the index if needed and apply the settings; idempotent."""
+    c = client()
+    if not _exists(uid):
+        _check(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
+    _check(wait(c.index(uid).update_settings(settings.JOBS).task_uid, 60_000))
+
+
+def _exists(uid: str) -> bool:
+    try:
+        client().get_index(uid)
+        return True
+    except SEARCH_ERRORS as e:
+        if getattr(e, "code", None) == "index_not_found":
+            return False
+        raise
+
+
+def setup() -> None:
+    apply_settings(index_uid("jobs"))
+
+
+def pending_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(SearchOutbox).where(SearchOutbox.done_at.is_(None))) or 0
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+@dataclass
+class DrainResult:
+    pushed: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+def _pending_rows(limit: int, ignore_backoff: bool, now: datetime) -> list[SearchOutbox]:
+    stmt = select(SearchOutbox).where(SearchOutbox.done_at.is_(None))
+    if not ignore_backoff:
+        stmt = stmt.where(SearchOutbox.next_attempt_at <= now)
+    stmt = stmt.order_by(SearchOutbox.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        # Several workers may drain at once; each takes rows no other holds.
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(db.session.scalars(stmt))
+
+
+def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
+    """Bring the rows' jobs up to date in the index; rows are done only if the task succeeded."""
+    ids = sorted({r.job_id for r in rows})
+    jobs = db.session.scalars(
+        select(Job).where(Job.id.in_(ids), open_jobs(now))
+        .options(selectinload(Job.codes), selectinload(Job.specialties),
+                 selectinload(Job.credentials), selectinload(Job.company))).all()
+    docs = [document(j) for j in jobs]
+    gone = sorted(set(ids) - {j.id for j in jobs})
+    index = client().index(index_uid("jobs"))
+    last_uid = None
+    if docs:
+        task = wait(index.add_documents(docs, primary_key="id").task_uid)
+        _check(task)
+        last_uid = task.uid
+    if gone:
+        task = wait(index.delete_documents(gone).task_uid)
+        _check(task)
+        last_uid = task.uid
+    for r in rows:
+        r.done_at, r.task_uid, r.last_error = now, last_uid, None
+
+
+def drain(max_rows: int | None = None, ignore_backoff: bool = False,
+          quiet: bool = False) -> DrainResult:
+    """Push pending outbox rows in batches until none are left (or max_rows were taken)."""
+    result = DrainResult()
+    while max_rows is None or result.pushed + result.failed < max_rows:
+        now = utcnow()
+        limit = BATCH if max_rows is None else min(BATCH, max_rows - result.pushed - result.failed)
+        rows = _pending_rows(limit, ignore_backoff, now)
+        if not rows:
+            break
+        try:
+            push_rows(rows, now)
+        except (*SEARCH_ERRORS, TaskFailed) as e:
+            db.session.rollback()
+            rows = _pending_rows(limit, ignore_backoff, now)
+            for r in rows:
+                r.attempts += 1
+                r.last_error = f"{type(e).__name__}: {e}"[:2000]
+                r.next_attempt_at = now + _backoff(r.attempts)
+            db.session.commit()
+            result.failed += len(rows)
+            result.error = str(e)
+            (log.info if quiet else log.warning)("search sync failed, %d rows wait: %s",
+                                                  len(rows), e)
+            break
+        db.session.commit()
+        result.pushed += len(rows)
+    return result
+
+
+def reindex(batch: int = BATCH) -> int:
+    """Rebuild the index into a new one and swap it in: search is never empty meanwhile."""
+    c = client()
+    live = index_uid("jobs")
+    if not _exists(live):
+        apply_settings(live)
+    started = utcnow()
+    mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+    fresh = f"{live}_rebuild_{int(started.timestamp())}"
+    apply_settings(fresh)
+    count, last_id = 0, 0
+    index = c.index(fresh)
+    while True:
+        jobs = db.session.scalars(
+            select(Job).where(open_jobs(started), Job.id > last_id).order_by(Job.id).limit(batch)
+            .options(selectinload(Job.codes), selectinload(Job.specialties),
+                     selectinload(Job.credentials), selectinload(Job.company))).all()
+        if not jobs:
+            break
+        _check(wait(index.add_documents([document(j) for j in jobs], primary_key="id").task_uid,
+                    300_000))
+        count += len(jobs)
+        last_id = jobs[-1].id
+        db.session.expunge_all()
+    _check(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
+    _check(wait(c.delete_index(fresh).task_uid))
+    # Rows up to the mark are reflected in the rebuilt index; later changes may not be,
+    # so they are pushed again.
+    db.session.execute(update(SearchOutbox).where(SearchOutbox.id <= mark,
+                                                  SearchOutbox.done_at.is_(None))
+                       .values(done_at=utcnow()))
+    db.session.execute(update(SearchOutbox).where(SearchOutbox.id > mark)
+                       .values(done_at=None, next_attempt_at=utcnow()))
+    db.session.commit()
+    drain(ignore_backoff=True)
+    return count
+
+
+def status() -> dict:
+    """For /healthz: can we reach the search server, and how far behind is the index."""
+    info: dict = {"pending_updates": pending_count()}
+    try:
+        health = client().health()
+        info["status"] = "ok" if health.get("status") == "available" else "unavailable"
+    except SEARCH_ERRORS as e:
+        info["status"] = "unavailable"
+        info["error"] = type(e).__name__
+    return info

@@ -1,0 +1,63 @@
+"""`make run`: migrate, seed on first run, start Meilisearch (unless MEILI_URL), serve the app."""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jobboard.config import INSTANCE, instance_secret  # noqa: E402
+from jobboard.search.server import MeiliServer  # noqa: E402
+
+
+def flask(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                   check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    meili = None
+    if not env.get("MEILI_URL"):
+        key = instance_secret("meili_master_key")
+        meili = MeiliServer(INSTANCE / "meili", port=int(env.get("MEILI_PORT", "7700")),
+                            master_key=key).start()
+        env.update(MEILI_URL=meili.url, MEILI_MASTER_KEY=key)
+        print(f"Meilisearch 1.21 on {meili.url} (data in instance/meili)")
+    watcher = None
+    try:
+        flask("db", "upgrade", env=env)
+        flask("search", "setup", env=env)
+        flask("seed-demo", "--if-empty", env=env)
+        flask("search", "sync", env=env)
+        # Catches the index up on its own after an outage of the search server.
+        watcher = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "search",
+                                    "sync", "--watch", "15"], cwd=ROOT, env=env)
+        print(f"CodeBoard on http://{args.host}:{args.port}  (Ctrl-C stops everything)")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}",
+             "--workers", "2", "--threads", "4", "--access-logfile", "-", "app:app"],
+            cwd=ROOT, env=env)
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in (watcher,):
+            if proc and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=10)
+        if meili:
+            meili.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Fixtures: one app, database and Meilisearch server per session; clean tables per test."""
+import os
+import re
+import secrets
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import make_url, text
+
+from jobboard import create_app
+from jobboard.extensions import db
+from jobboard.search.server import MeiliServer, MeiliUnavailable
+from tests import factories
+
+CI = os.environ.get("CI") == "true"
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip a test that lacks a service here; under CI nothing may skip, so fail instead."""
+    if not ok:
+        if CI:
+            pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    admin = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"jobboard_test_{uuid.uuid4().hex[:10]}"
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as e:
+        require(False, f"PostgreSQL is not reachable at {url}: {e}")
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": secrets.token_hex(16),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RESUME_DIR": str(tmp_path_factory.mktemp("resumes")),
+        # Flask-Limiter's on/off switch lives on the shared extension, so it stays on and
+        # tests get a limit they never reach; test_login_is_rate_limited tightens it.
+        "RATELIMIT_AUTH": "10000 per minute",
+        "MEILI_URL": None,
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()  # the real migrations build the test schema, on SQLite and PostgreSQL
+    # No context stays pushed: each request must get its own, as in production (a shared
+    # one would carry the logged-in user in `g` from one request to the next).
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for t in tables:
+                    conn.execute(text(f'DELETE FROM "{t}"'))
+
+
+@pytest.fixture
+def app(_app):
+    """The session app with empty tables. Tests use `with app.app_context()` for data setup,
+    so that each test-client request runs in its own context, as in production."""
+    yield _app
+    _app.config["MEILI_URL"] = None
+    _app.config["MEILI_MASTER_KEY"] = None
+    _app.config["MEILI_INDEX_PREFIX"] = ""
+    _clean(_app)
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for service-level tests."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    return factories
+
+
+# ---------------------------------------------------------------- Meilisearch
+
+
+@pytest.fixture(scope="session")
+def meili_server(tmp_path_factory):
+    try:
+        server = MeiliServer(tmp_path_factory.mktemp("meili"),
+                             master_key=secrets.token_urlsafe(24)).start()
+    except MeiliUnavailable as e:
+        require(False, f"Meilisearch could not start: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def search(app, meili_server, request):
+    """Point the app at the session's Meilisearch with indexes of this test's own."""
+    prefix = "t" + re.sub(r"\W", "", request.node.name)[:40] + secrets.token_hex(3) + "_"
+    app.config.update(MEILI_URL=meili_server.url, MEILI_MASTER_KEY=meili_server.master_key,
+                      MEILI_INDEX_PREFIX=prefix)
+    with app.app_context():
+        from jobboard.search import sync
+        sync.setup()
+    yield meili_server
+    with app.app_context():
+        from jobboard.search.client import client, wait
+        for index in client().get_indexes({"limit": 1000})["results"]:
+            if index.uid.startswith(prefix):
+                wait(client().delete_index(index.uid).task_uid)
+
+
+# ---------------------------------------------------------------- forms
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                  r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    m = CSRF.search(html)
+    assert m, "no CSRF token on the page"
+    return next(g for g in m.groups() if g)
+
+
+class Browser:
+    """The Flask test client used like a person: open a page, submit its form with its token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def submit(self, page_url: str, data: dict, action: str | None = None, **kw):
+        page = self.client.get(page_url)
+        assert page.status_code == 200, page.status_code
+        data = {"csrf_token": csrf_token(page.get_data(as_text=True)), **data}
+        return self.client.post(action or page_url, data=data, **kw)
+
+    def login(self, email: str, password: str = factories.PASSWORD):
+        response = self.submit("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/logout", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def other_browser(app):
+    return Browser(app.test_client())
+
+
+FIXTURES = Path(__file__).parent / "fixtures"

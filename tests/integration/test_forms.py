@@ -1,0 +1,276 @@
+"""The real forms through the test client, CSRF tokens and all."""
+import io
+
+from sqlalchemy import func, select
+
+from jobboard.extensions import db
+from jobboard.models import Application, Job, User
+from tests import factories as make
+from tests.conftest import csrf_token
+
+JOB_FORM = {
+    "title": "Stem Cell Transplant Coder", "codes": "38206, 38207, C92.00",
+    "description": "Code **stem cell** harvests for our transplant program.",
+    "specialties": ["hematology-oncology"], "required_credentials": ["CPC"],
+    "preferred_credentials": ["CHONC"], "setting": "pro-fee", "work_mode": "remote",
+    "city": "", "state": "", "salary_min": "30", "salary_max": "38", "salary_period": "hour",
+    "employment_type": "full-time", "min_years": "2", "charts_per_day": "", "accuracy_pct": "95",
+}
+
+
+def test_register_as_employer_then_post_and_publish_a_job(browser, app):
+    r = browser.submit("/register/employer", {
+        "name": "Dana Reyes", "email": "Dana@Riverbend.example", "password": "long enough pw",
+        "confirm": "long enough pw", "company_name": "Riverbend Health",
+        "website": "https://riverbend.example", "company_profile": "A regional system."})
+    assert r.status_code == 302 and r.location.endswith("/employer/")
+    r = browser.submit("/employer/jobs/new", JOB_FORM)
+    assert r.status_code == 302
+    preview = browser.get(r.location).get_data(as_text=True)
+    assert "Stem Cell Transplant Coder" in preview and "Draft" in preview
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        assert job.status == "draft" and job.company.name == "Riverbend Health"
+        assert db.session.scalar(select(User.email)) == "dana@riverbend.example"
+        job_id = job.id
+    r = browser.client.post(f"/employer/jobs/{job_id}/publish",
+                            data={"csrf_token": csrf_token(preview)})
+    assert r.status_code == 302 and r.location.endswith(f"/jobs/{job_id}")
+    page = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'href="/codes/38206"' in page and 'href="/codes/C92.00"' in page
+    assert "$30–$38 per hour" in page and "<strong>stem cell</strong>" in page
+    assert 'name="robots"' not in page
+    assert "Stem Cell Transplant Coder" in browser.get("/jobs").get_data(as_text=True)
+
+
+def test_a_malformed_code_is_shown_next_to_the_field_and_nothing_is_saved(browser, app):
+    with app.app_context():
+        email = make.employer().email
+    browser.login(email)
+    r = browser.submit("/employer/jobs/new", {**JOB_FORM, "codes": "38206, 3820X"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert 'id="codes-error"' in html and "&#34;3820X&#34; is not a valid code" in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="38206, 3820X"' in html  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_salary_min_above_max_is_shown_on_the_form(browser, app):
+    with app.app_context():
+        email = make.employer().email
+    browser.login(email)
+    r = browser.submit("/employer/jobs/new", {**JOB_FORM, "salary_min": "50", "salary_max": "40"})
+    assert r.status_code == 400
+    assert "The maximum must be at least the minimum." in r.get_data(as_text=True)
+
+
+def test_posting_without_the_csrf_token_is_refused(browser, app):
+    with app.app_context():
+        email = make.employer().email
+    browser.login(email)
+    r = browser.client.post("/employer/jobs/new", data=JOB_FORM)
+    assert r.status_code == 400 and "Form expired" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_another_company_cannot_edit_a_job_or_see_its_applicants(browser, app):
+    with app.app_context():
+        owner, stranger = make.employer(), make.employer()
+        job_id, stranger_email = make.job(owner).id, stranger.email
+    browser.login(stranger_email)
+    assert browser.get(f"/employer/jobs/{job_id}/edit").status_code == 403
+    assert browser.get(f"/employer/jobs/{job_id}/applicants").status_code == 403
+    own_page = browser.get("/employer/jobs/new").get_data(as_text=True)
+    r = browser.client.post(f"/employer/jobs/{job_id}/edit",
+                            data={**JOB_FORM, "title": "Hijacked",
+                                  "csrf_token": csrf_token(own_page)})
+    assert r.status_code == 403
+    with app.app_context():
+        assert db.session.get(Job, job_id).title == "Hematology/Oncology Coder"
+
+
+def test_coders_cannot_reach_employer_pages(browser, app):
+    with app.app_context():
+        email = make.coder().email
+    browser.login(email)
+    assert browser.get("/employer/").status_code == 403
+    assert browser.get("/employer/jobs/new").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    r = client.get("/employer/jobs/new")
+    assert r.status_code == 302 and "/login?next=" in r.location
+
+
+def test_coder_applies_with_an_uploaded_pdf_and_sees_it(browser, app):
+    with app.app_context():
+        job_id = make.job(make.employer()).id
+        email = make.coder(with_resume=False).email
+    browser.login(email)
+    r = browser.submit(f"/jobs/{job_id}", {
+        "cover_letter": "I code 38206 daily.",
+        "resume": (io.BytesIO(make.pdf_bytes()), "Jane Resume.pdf")},
+        action=f"/jobs/{job_id}/apply", content_type="multipart/form-data")
+    assert r.status_code == 302 and "/coder/applications/" in r.location
+    page = browser.get(r.location).get_data(as_text=True)
+    assert "Submitted" in page and "Jane Resume.pdf" in page
+    mine = browser.get("/coder/applications").get_data(as_text=True)
+    assert "Hematology/Oncology Coder" in mine
+    again = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "You applied on" in again and 'action="/jobs/' not in again
+
+
+def test_a_fake_pdf_upload_is_reported_next_to_the_field(browser, app):
+    with app.app_context():
+        job_id = make.job(make.employer()).id
+        email = make.coder(with_resume=False).email
+    browser.login(email)
+    r = browser.submit(f"/jobs/{job_id}", {
+        "cover_letter": "", "resume": (io.BytesIO(b"GIF89a not a pdf"), "resume.pdf")},
+        action=f"/jobs/{job_id}/apply", content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert "not a PDF or Word" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Application)) == 0
+
+
+def test_applying_twice_through_the_form_says_so(browser, app):
+    with app.app_context():
+        employer = make.employer()
+        coder = make.coder()
+        job = make.job(employer)
+        make.apply(job, coder)
+        job_id, email = job.id, coder.email
+    browser.login(email)
+    page = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    r = browser.client.post(f"/jobs/{job_id}/apply", data={"csrf_token": csrf_token(page)},
+                            follow_redirects=True)
+    assert "already applied" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Application)) == 1
+
+
+def test_a_coder_cannot_open_another_coders_application_or_resume(browser, app):
+    with app.app_context():
+        alice, bob = make.coder(), make.coder()
+        application = make.apply(make.job(make.employer()), alice)
+        app_id, resume_id, bob_email = application.id, application.resume_id, bob.email
+    browser.login(bob_email)
+    assert browser.get(f"/coder/applications/{app_id}").status_code == 404
+    assert browser.get(f"/coder/applications/{app_id}/withdraw").status_code == 404
+    assert browser.get(f"/resumes/{resume_id}").status_code == 404
+
+
+def test_employer_reviews_an_applicant_downloads_the_resume_and_moves_it(browser, app):
+    with app.app_context():
+        employer = make.employer()
+        job = make.job(employer)
+        application = make.apply(job, make.coder())
+        job_id, app_id, resume_id, email = job.id, application.id, application.resume_id, employer.email
+    browser.login(email)
+    dashboard = browser.get("/employer/").get_data(as_text=True)
+    assert "1 applicant" in dashboard
+    assert "Coder" in browser.get(f"/employer/jobs/{job_id}/applicants").get_data(as_text=True)
+    download = browser.get(f"/resumes/{resume_id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    download.close()
+    r = browser.submit(f"/employer/applications/{app_id}", {"status": "interview"})
+    assert r.status_code == 302
+    page = browser.get(f"/employer/applications/{app_id}").get_data(as_text=True)
+    assert "Status: <strong>Interview</strong>" in page
+    with app.app_context():
+        assert [e.to_status for e in db.session.get(Application, app_id).events] == [
+            "submitted", "interview"]
+
+
+def test_another_employer_cannot_open_an_application_or_resume(browser, app):
+    with app.app_context():
+        application = make.apply(make.job(make.employer()), make.coder())
+        app_id, resume_id, email = application.id, application.resume_id, make.employer().email
+    browser.login(email)
+    assert browser.get(f"/employer/applications/{app_id}").status_code == 404
+    assert browser.get(f"/resumes/{resume_id}").status_code == 404
+
+
+def test_withdraw_asks_for_confirmation_first(browser, app):
+    with app.app_context():
+        coder = make.coder()
+        app_id, email = make.apply(make.job(make.employer()), coder).id, coder.email
+    browser.login(email)
+    confirm = browser.get(f"/coder/applications/{app_id}/withdraw")
+    assert "Withdraw your application?" in confirm.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Application, app_id).status == "submitted"
+    browser.submit(f"/coder/applications/{app_id}/withdraw", {})
+    with app.app_context():
+        assert db.session.get(Application, app_id).status == "withdrawn"
+
+
+def test_a_closed_job_stays_viewable_marked_closed_with_noindex_and_no_apply_form(browser, app):
+    with app.app_context():
+        employer = make.employer()
+        job = make.job(employer)
+        job_id, email = job.id, employer.email
+    browser.login(email)
+    r = browser.submit(f"/employer/jobs/{job_id}/close", {"outcome": "filled"})
+    assert r.status_code == 302
+    browser.logout()
+    page = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "this job has been filled" in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "no longer takes applications" in page
+    assert "Hematology/Oncology Coder" not in browser.get("/jobs").get_data(as_text=True)
+
+
+def test_drafts_are_hidden_from_the_public(client, app):
+    with app.app_context():
+        job_id = make.job(make.employer(), publish=False).id
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+
+
+def test_duplicate_email_in_any_case_is_reported(browser, app):
+    with app.app_context():
+        make.coder(email="sam@example.org")
+    r = browser.submit("/register/coder", {"name": "Sam", "email": "SAM@example.org",
+                                           "password": "long enough pw",
+                                           "confirm": "long enough pw"})
+    assert r.status_code == 400
+    assert "already exists" in r.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(browser, app):
+    with app.app_context():
+        email = make.coder().email
+    r = browser.submit("/login", {"email": email, "password": "wrong password"})
+    assert r.status_code == 400
+    assert "do not match an account" in r.get_data(as_text=True)
+
+
+def test_login_does_not_redirect_off_site(browser, app):
+    with app.app_context():
+        email = make.coder().email
+    page = browser.get("/login?next=https://evil.example/")
+    r = browser.client.post("/login?next=https://evil.example/", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "email": email,
+        "password": make.PASSWORD})
+    assert r.status_code == 302 and "evil.example" not in r.location
+
+
+def test_profile_upload_of_a_fake_resume_keeps_the_old_one(browser, app):
+    with app.app_context():
+        coder = make.coder()
+        email, old = coder.email, coder.profile.resume_id
+    browser.login(email)
+    r = browser.submit("/coder/profile", {
+        "headline": "", "city": "", "state": "", "years_experience": "4",
+        "remote_preference": "remote", "credentials": ["CPC", "CRC"],
+        "resume": (io.BytesIO(b"<html>no</html>"), "cv.pdf")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "not a PDF or Word" in r.get_data(as_text=True)
+    with app.app_context():
+        profile = db.session.get(User, db.session.scalar(
+            select(User.id).where(User.email == email))).profile
+        assert profile.resume_id == old and profile.credentials == ["CPC"]

@@ -1,0 +1,96 @@
+"""What operators rely on: health check, rate limits, error pages, migrations, demo data."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from jobboard import create_app
+from jobboard.extensions import db, limiter
+from jobboard.models import Job, JobCode, User
+from tests import factories as make
+
+
+def test_healthz_reports_the_database(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json["database"]["status"] == "ok" and r.json["status"] == "ok"
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "MEILI_URL": None,
+                      "SQLALCHEMY_DATABASE_URI":
+                          "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=1"})
+    r = app.test_client().get("/healthz")
+    assert r.status_code == 503
+    assert r.json["database"]["status"] == "unavailable"
+
+
+def test_the_migrations_build_exactly_the_models_schema(ctx):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
+
+
+def test_login_and_registration_are_rate_limited(app, browser):
+    app.config["RATELIMIT_AUTH"] = "3 per minute"
+    try:
+        responses = [browser.submit("/login", {"email": "a@b.org", "password": "nope"})
+                     for _ in range(4)]
+        assert [r.status_code for r in responses] == [400, 400, 400, 429]
+        assert "Too many attempts" in responses[-1].get_data(as_text=True)
+        assert browser.get("/login").status_code == 200  # reading the form is not limited
+        signup = {"name": "x", "email": "x@y.org", "password": "p" * 12, "confirm": "p" * 12}
+        assert [browser.submit("/register/coder", signup).status_code
+                for _ in range(4)][-1] == 429
+    finally:
+        app.config["RATELIMIT_AUTH"] = "10000 per minute"
+        limiter.reset()
+
+
+def test_unknown_pages_get_a_friendly_404_and_api_paths_json(client):
+    r = client.get("/no-such-page")
+    assert r.status_code == 404 and "could not find that page" in r.get_data(as_text=True)
+    assert client.get("/api/v1/nothing").json["error"]["status"] == 404
+
+
+def test_seed_demo_is_deterministic_and_has_the_stem_cell_pair(runner, app):
+    result = runner.invoke(args=["seed-demo", "--jobs", "30", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        first = [(j.title, j.salary_min, [c.code for c in j.codes])
+                 for j in db.session.scalars(select(Job).order_by(Job.id))]
+        codes = set(db.session.scalars(select(JobCode.code)))
+        assert {"38206", "38207"} <= codes
+        assert db.session.scalar(select(func.count()).select_from(Job)
+                                 .where(Job.status == "published")) == 30
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+    refused = runner.invoke(args=["seed-demo"])
+    assert refused.exit_code != 0 and "already has users" in refused.output
+    from tests.conftest import _clean
+    _clean(app)
+    runner.invoke(args=["seed-demo", "--jobs", "30", "--seed", "7"])
+    with app.app_context():
+        again = [(j.title, j.salary_min, [c.code for c in j.codes])
+                 for j in db.session.scalars(select(Job).order_by(Job.id))]
+    assert again == first
+
+
+def test_demo_accounts_can_log_in(runner, browser, app):
+    runner.invoke(args=["seed-demo", "--jobs", "3"])
+    with app.app_context():
+        email = db.session.scalar(select(User.email).where(User.role == "coder").limit(1))
+    browser.login(email, "demo-password")
+
+
+def test_jobs_expire_command(runner, app):
+    from datetime import timedelta
+
+    from jobboard.database import utcnow
+    with app.app_context():
+        job = make.job(make.employer())
+        job.expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+        job_id = job.id
+    result = runner.invoke(args=["jobs", "expire"])
+    assert "Expired 1 jobs" in result.output
+    with app.app_context():
+        assert db.session.get(Job, job_id).status == "expired"
