@@ -4,8 +4,9 @@ from wtforms import (DecimalField, SelectChoice, IntegerField, RadioField, Selec
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jobboard import vocab
+from jobboard.errors import InvalidInput
 from jobboard.forms import MultiCheckboxField, blank_first, choices
-from jobboard.jobs.services import JobFields
+from jobboard.jobs.services import JobFields, validate
 
 
 class JobForm(FlaskForm):
@@ -42,6 +43,19 @@ class JobForm(FlaskForm):
     accuracy_pct = DecimalField("Accuracy expected (%)", places=1,
                                 validators=[Optional(), NumberRange(min=1, max=100)],
                                 description="Optional, e.g. 95.")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks and the posting rules together, so every error shows at once."""
+        ok = super().validate(extra_validators)
+        try:
+            validate(self.to_fields())
+        except InvalidInput as e:
+            for name, messages in e.errors.items():
+                field = getattr(self, name)
+                if not field.errors:
+                    field.errors = list(messages)
+            return False
+        return ok
 
     def to_fields(self) -> JobFields:
         return JobFields(

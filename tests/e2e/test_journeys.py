@@ -1,0 +1,91 @@
+"""The journeys users make, in a real browser."""
+import re
+
+from playwright.sync_api import expect
+
+from tests import factories as make
+
+
+def register_employer(page):
+    page.goto("/register/employer")
+    page.get_by_label("Your name").fill("Dana Reyes")
+    page.get_by_label("Email").fill("dana@summit.example")
+    page.get_by_label("Password", exact=True).fill("a long password")
+    page.get_by_label("Repeat password").fill("a long password")
+    page.get_by_label("Company name").fill("Summit Oncology Partners")
+    page.get_by_role("button", name="Create company account").click()
+    expect(page.get_by_text("Summit Oncology Partners is registered")).to_be_visible()
+
+
+def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
+    page.get_by_role("link", name="Post a job").first.click()
+    page.get_by_label("Job title").fill(title)
+    page.get_by_label("Codes").fill(codes)
+    page.get_by_label("Description").fill("Code stem cell harvests (38206) for our BMT unit.")
+    page.get_by_label("Hematology/oncology").check()
+    page.get_by_role("group", name="Required credentials").get_by_label("CPC", exact=True).check()
+    page.get_by_label("Coding setting").select_option("pro-fee")
+    page.get_by_label("Employment type").select_option("full-time")
+    page.get_by_label("Remote").check()
+    page.get_by_label("Pay from").fill("31")
+    page.get_by_label("Pay up to").fill("38")
+    page.get_by_label("Pay period").select_option("hour")
+    page.get_by_role("button", name="Save draft and preview").click()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published.")).to_be_visible()
+
+
+def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path):
+    employer = new_page()
+    register_employer(employer)
+    post_job(employer)
+    expect(employer.get_by_role("link", name="38206")).to_have_attribute("href", "/codes/38206")
+
+    coder = new_page()
+    coder.goto("/register/coder")
+    coder.get_by_label("Your name").fill("Jamie Coder")
+    coder.get_by_label("Email").fill("jamie@example.org")
+    coder.get_by_label("Password", exact=True).fill("another long password")
+    coder.get_by_label("Repeat password").fill("another long password")
+    coder.get_by_role("button", name="Create my account").click()
+    expect(coder.get_by_role("heading", name="Your profile")).to_be_visible()
+
+    coder.get_by_role("link", name="Find jobs").click()
+    coder.get_by_label("Search by code, specialty or words").fill("38206")
+    coder.get_by_role("button", name="Search").click()
+    coder.get_by_role("link", name="Stem Cell Transplant Coder").click()
+    expect(coder.get_by_role("heading", name="Stem Cell Transplant Coder")).to_be_visible()
+
+    resume = tmp_path / "Jamie Coder resume.pdf"
+    resume.write_bytes(make.pdf_bytes("Jamie"))
+    coder.get_by_label("Cover letter").fill("I abstract 38206 harvests every week.")
+    coder.get_by_label("Resume").set_input_files(str(resume))
+    coder.get_by_role("button", name="Send application").click()
+    expect(coder.get_by_text("Your application to Stem Cell Transplant Coder was sent.")).to_be_visible()
+    expect(coder.get_by_text("Status: Submitted")).to_be_visible()
+
+    employer.get_by_role("link", name="My jobs").click()
+    employer.get_by_role("link", name="1 applicant").click()
+    employer.get_by_role("link", name="Jamie Coder").click()
+    with employer.expect_download() as download:
+        employer.get_by_role("link", name=re.compile("Download Jamie Coder resume.pdf")).click()
+    assert download.value.suggested_filename == "Jamie Coder resume.pdf"
+    employer.get_by_label("Move to").select_option("interview")
+    employer.get_by_role("button", name="Update status").click()
+    expect(employer.get_by_text("Moved to Interview.")).to_be_visible()
+
+    coder.reload()
+    expect(coder.get_by_text("Status: Interview")).to_be_visible()
+
+
+def test_a_malformed_code_is_pointed_out_on_the_form(new_page):
+    page = new_page()
+    register_employer(page)
+    page.get_by_role("link", name="Post a job").first.click()
+    page.get_by_label("Job title").fill("Coder")
+    page.get_by_label("Codes").fill("38206, 99999X")
+    page.get_by_role("button", name="Save draft and preview").click()
+    codes = page.get_by_label("Codes")
+    expect(codes).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#codes-error")).to_contain_text('"99999X" is not a valid code')
