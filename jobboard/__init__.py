@@ -44,12 +44,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from jobboard import assets, health
+    from jobboard.api.routes import bp as api
     from jobboard.auth.routes import bp as auth
+    from jobboard.codes.routes import bp as codes
     from jobboard.coders.routes import bp as coders
     from jobboard.employers.routes import bp as employers
     from jobboard.jobs.routes import bp as jobs
 
-    for bp in (assets.bp, health.bp, auth, jobs, employers, coders):
+    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api):
         app.register_blueprint(bp)
 
 

@@ -14,8 +14,11 @@ ICD10PCS = "ICD-10-PCS"
 PATTERNS: dict[str, re.Pattern[str]] = {
     CPT: re.compile(r"^\d{4}[0-9FTU]$"),
     HCPCS: re.compile(r"^[A-V]\d{4}$"),
-    ICD10CM: re.compile(r"^[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?$"),
-    ICD10PCS: re.compile(r"^[0-9A-HJ-NP-Z]{7}$"),
+    # The second character of an ICD-10-CM category is always a digit (C92, E11, C4A); without
+    # that, credentials such as CPC or CRC and words such as HCC would read as codes.
+    ICD10CM: re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$"),
+    # ICD-10-PCS: the first character is the section (0-9, B-D, F-H, X); never I or O.
+    ICD10PCS: re.compile(r"^[0-9BCDFGHX][0-9A-HJ-NP-Z]{6}$"),
 }
 SYSTEMS = tuple(PATTERNS)
 _SEPARATORS = re.compile(r"[\s,;]+")

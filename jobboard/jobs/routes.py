@@ -1,5 +1,8 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from jobboard import vocab
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -22,12 +25,68 @@ def home():
     return render_template("jobs/home.html", latest=latest)
 
 
+# facet attribute in the index -> (query parameter, heading, labels)
+FACETS = [
+    ("specialties", "specialty", "Specialty", vocab.SPECIALTIES),
+    ("credentials", "credential", "Credential", None),
+    ("setting", "setting", "Coding setting", vocab.SETTINGS),
+    ("work_mode", "work_mode", "Work mode", vocab.WORK_MODES),
+    ("state", "state", "State", vocab.US_STATES),
+    ("employment_type", "employment_type", "Employment type", vocab.EMPLOYMENT_TYPES),
+    ("codes", "code", "Codes in these results", None),
+]
+LABELS = {param: labels for _, param, _, labels in FACETS}
+
+
+def search_url(name: str, value: str | None = None, add: bool = True) -> str:
+    """This search with one parameter value added or removed (back to page 1)."""
+    args = MultiDict(request.args)
+    args.pop("page", None)
+    values = [v for v in args.getlist(name) if value is not None and v != value]
+    if add and value is not None:
+        values.append(value)
+    args.setlist(name, values)
+    return url_for("jobs.browse", **args.to_dict(flat=False))
+
+
+def facet_groups(query, page):
+    groups = []
+    for attribute, param, heading, labels in FACETS:
+        counts = page.facets.get(attribute) or {}
+        selected = query.codes if param == "code" else query.filters.get(param, [])
+        options = [{"value": value, "label": (labels or {}).get(value, value), "count": n,
+                    "selected": value in selected,
+                    "url": search_url(param, value, add=value not in selected)}
+                   for value, n in counts.items()]
+        if options:
+            groups.append({"param": param, "heading": heading, "options": options,
+                           "open": any(o["selected"] for o in options) or param == "specialty"})
+    return groups
+
+
+def chips(query):
+    found = []
+    for param, values in query.filters.items():
+        for value in values:
+            found.append((LABELS[param].get(value, value) if LABELS.get(param) else value,
+                          search_url(param, value, add=False)))
+    for code in request.args.getlist("code"):
+        found.append((f"Code {code.strip().upper()}", search_url("code", code, add=False)))
+    if query.salary_min:
+        found.append((f"Pay from ${query.salary_min:,}/yr", search_url("salary_min", None, False)))
+    if query.posted_within:
+        found.append((f"Posted in the last {query.posted_within} days",
+                      search_url("posted_within", None, False)))
+    return found
+
+
 @bp.get("/jobs")
 def browse():
     query = parse_args(request.args, current_app.config["JOBS_PER_PAGE"])
     page = search.search_jobs(query)
     template = "jobs/_results.html" if request.headers.get("HX-Request") else "jobs/search.html"
-    return render_template(template, query=query, page=page)
+    return render_template(template, query=query, page=page, facets=facet_groups(query, page),
+                           chips=chips(query))
 
 
 def get_visible_job(job_id: int) -> Job:

@@ -64,7 +64,9 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
     code_prefix = None
     for token in q.split():
         ref = recognise(token.strip(",;"))
-        if ref:
+        # In free text a seven-letter word such as CHARTED fits the ICD-10-PCS format; a
+        # searched code needs a digit (the rare all-letter PCS code can use ?code=).
+        if ref and any(ch.isdigit() for ch in ref.code):
             codes.append(ref.code)
         elif token.isdigit() and 3 <= len(token) <= 4 and code_prefix is None:
             code_prefix = token

@@ -31,7 +31,7 @@ JOBS = {
     ],
     "displayedAttributes": ["id", "title"],
     "filterableAttributes": [
-        {"attributePatterns": ["codes", "code_prefixes", "specialties", "credentials",
+        {"attributePatterns": ["id", "codes", "code_prefixes", "specialties", "credentials",
                                "setting", "work_mode", "state", "employment_type"],
          "features": EQUALITY},
         {"attributePatterns": ["salary_annual_max", "published_at", "expires_at"],

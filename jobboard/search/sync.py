@@ -95,7 +95,8 @@ def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
         _check(task)
         last_uid = task.uid
     if gone:
-        task = wait(index.delete_documents(gone).task_uid)
+        # Deleting by id list is deprecated in the client; the id filter does the same.
+        task = wait(index.delete_documents(filter=f"id IN [{', '.join(map(str, gone))}]").task_uid)
         _check(task)
         last_uid = task.uid
     for r in rows:

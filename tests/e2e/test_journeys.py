@@ -36,7 +36,7 @@ def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
     expect(page.get_by_text("Published.")).to_be_visible()
 
 
-def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path):
+def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path, search):
     employer = new_page()
     register_employer(employer)
     post_job(employer)
@@ -89,3 +89,31 @@ def test_a_malformed_code_is_pointed_out_on_the_form(new_page):
     codes = page.get_by_label("Codes")
     expect(codes).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#codes-error")).to_contain_text('"99999X" is not a valid code')
+
+
+def test_search_by_code_pick_a_facet_open_the_job_follow_its_code(new_page, app, search):
+    with app.app_context():
+        employer = make.employer(company="Summit Oncology")
+        make.job(employer, title="Remote stem cell coder", codes="38206, C92.00")
+        make.job(employer, title="Onsite stem cell coder", codes="38206", work_mode="onsite",
+                 city="Denver", state="CO")
+        make.job(employer, title="Transplant coder", codes="38207")
+    page = new_page()
+    page.goto("/jobs")
+    page.get_by_label("Search by code, specialty or words").fill("38206")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="Jobs tagged 38206")).to_be_visible()
+    expect(page.get_by_text("2 jobs", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Transplant coder")).to_have_count(0)
+
+    facets = page.get_by_role("complementary", name="Narrow the results")
+    facets.get_by_text("Work mode").click()
+    facets.get_by_role("link", name="Remote").click()
+    expect(page.get_by_text("1 job", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Remove filter Remote")).to_be_visible()
+
+    page.get_by_role("link", name="Remote stem cell coder").click()
+    expect(page.get_by_role("heading", name="Remote stem cell coder")).to_be_visible()
+    page.get_by_role("link", name="38206").first.click()
+    expect(page).to_have_url(re.compile(r"/codes/38206$"))
+    expect(page.get_by_role("link", name="Remote stem cell coder")).to_be_visible()

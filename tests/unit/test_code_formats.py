@@ -8,7 +8,8 @@ from jobboard.codes.formats import (CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, Malf
     ("38206", CPT), ("0001U", CPT), ("99091", CPT), ("1234F", CPT), ("0042T", CPT),
     ("J9035", HCPCS), ("G2211", HCPCS), ("A0100", HCPCS),
     ("C92.00", ICD10CM), ("A01.00", ICD10CM), ("E11", ICD10CM), ("S72.001A", ICD10CM),
-    ("0DTJ4ZZ", ICD10PCS), ("02703DZ", ICD10PCS),
+    ("C4A.0", ICD10CM), ("Z3A.32", ICD10CM),
+    ("0DTJ4ZZ", ICD10PCS), ("02703DZ", ICD10PCS), ("GZHZZZZ", ICD10PCS),
 ])
 def test_each_system_is_recognised_by_its_format(token, system):
     assert recognise(token) == CodeRef(system, token)
@@ -24,7 +25,9 @@ def test_codes_are_normalised_to_upper_case():
 
 
 @pytest.mark.parametrize("token", ["3820", "382066", "W9035", "C92.", "C92.00000", "0DTJ4ZI",
-                                   "hello", "38206-38207"])
+                                   "hello", "38206-38207",
+                                   # credentials and words that look like codes to a lax pattern
+                                   "CPC", "CRC", "CCS", "HCC", "CDI", "ASC", "DRG", "SURGERY"])
 def test_malformed_tokens_are_not_codes(token):
     assert recognise(token) is None
 

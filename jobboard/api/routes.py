@@ -1,0 +1,48 @@
+"""The JSON API: job search with the same parameters as the search page."""
+from flask import Blueprint, jsonify, request, url_for
+
+from jobboard.models import Job
+from jobboard.search import service as search
+from jobboard.search.query import parse_args
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def job_json(job: Job) -> dict:
+    return {
+        "id": job.id,
+        "title": job.title,
+        "company": job.company.name,
+        "codes": [{"system": c.system, "code": c.code,
+                   "url": url_for("codes.page", code=c.code, _external=True)} for c in job.codes],
+        "specialties": job.specialty_slugs,
+        "credentials": job.required_credentials + job.preferred_credentials,
+        "required_credentials": job.required_credentials,
+        "setting": job.setting,
+        "work_mode": job.work_mode,
+        "city": job.city,
+        "state": job.state,
+        "salary_min": _number(job.salary_min),
+        "salary_max": _number(job.salary_max),
+        "salary_period": job.salary_period,
+        "employment_type": job.employment_type,
+        "published_at": job.published_at.isoformat() if job.published_at else None,
+        "expires_at": job.expires_at.isoformat() if job.expires_at else None,
+        "url": url_for("jobs.detail", job_id=job.id, _external=True),
+    }
+
+
+@bp.get("/jobs")
+def jobs():
+    query = parse_args(request.args)
+    if query.problems:
+        return jsonify(error={"status": 400, "title": "Bad Request",
+                              "message": "Some parameters are not valid.",
+                              "problems": query.problems}), 400
+    page = search.search_jobs(query)
+    return jsonify(hits=[job_json(j) for j in page.jobs], total=page.total, page=page.page,
+                   per_page=page.per_page, facets=page.facets, degraded=page.degraded)

@@ -1,0 +1,253 @@
+"""Job search against the real Meilisearch server started for the test session."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from jobboard.database import utcnow
+from jobboard.extensions import db
+from jobboard.jobs import services as job_services
+from jobboard.models import Job, SearchOutbox, User
+from jobboard.search import sync
+from jobboard.search.client import client as meili, index_uid
+from tests import factories as make
+
+
+def post(employer=None, **overrides):
+    return make.job(employer or make.employer(), **overrides)
+
+
+def titles(client_, url) -> list[str]:
+    return [hit["title"] for hit in client_.get(url).json["hits"]]
+
+
+@pytest.fixture
+def stem_cell_pair(app, search):
+    with app.app_context():
+        employer = make.employer(company="Summit Oncology")
+        post(employer, title="Harvest coder", codes="38206, C92.00, J9035")
+        post(employer, title="Transplant coder", codes="38207, C92.01, J9036")
+
+
+def test_settings_are_applied_before_documents(app, search):
+    with app.app_context():
+        s = meili().index(index_uid("jobs")).get_settings()
+    assert set(s["typoTolerance"]["disableOnAttributes"]) == {"codes", "credentials"}
+    assert s["pagination"]["maxTotalHits"] >= 100_000
+    assert "published_at" in s["sortableAttributes"]
+    assert s["displayedAttributes"] == ["id", "title"]  # nothing internal is served
+
+
+@pytest.mark.parametrize("code, wanted", [
+    ("38206", "Harvest coder"), ("38207", "Transplant coder"),
+    ("J9035", "Harvest coder"), ("J9036", "Transplant coder"),
+    ("C92.00", "Harvest coder"), ("C92.01", "Transplant coder"),
+])
+def test_codes_match_exactly_never_by_typo(client, stem_cell_pair, code, wanted):
+    assert titles(client, f"/api/v1/jobs?q={code}") == [wanted]
+    assert titles(client, f"/api/v1/jobs?code={code}") == [wanted]
+
+
+def test_a_code_prefix_widens_to_the_family_and_says_so(client, stem_cell_pair):
+    assert sorted(titles(client, "/api/v1/jobs?q=3820")) == ["Harvest coder", "Transplant coder"]
+    html = client.get("/jobs?q=3820").get_data(as_text=True)
+    assert "3820… family" in html
+
+
+def test_the_page_names_the_code_and_links_to_its_reference(client, stem_cell_pair):
+    html = client.get("/jobs?q=38206").get_data(as_text=True)
+    assert 'Jobs tagged <a href="/codes/38206">38206</a>' in html
+    assert "1 job<" in html
+
+
+def test_words_keep_typo_tolerance_and_synonyms(app, client, search):
+    with app.app_context():
+        post(title="Coder", specialties=["hematology-oncology"])
+        post(title="Professional coder", specialties=["evaluation-management"], codes="99214")
+    assert titles(client, "/api/v1/jobs?q=hematalogy") == ["Coder"]
+    assert titles(client, "/api/v1/jobs?q=heme/onc") == ["Coder"]
+    assert titles(client, "/api/v1/jobs?q=E/M") == ["Professional coder"]
+
+
+def test_remote_cpc_inpatient_finds_jobs_with_all_three(app, client, search):
+    with app.app_context():
+        post(title="Inpatient coder", setting="inpatient-facility", required_credentials=["CPC"],
+             preferred_credentials=[], work_mode="remote")
+        post(title="Onsite inpatient coder", setting="inpatient-facility",
+             required_credentials=["CPC"], preferred_credentials=[], work_mode="onsite",
+             city="Austin", state="TX")
+        post(title="Remote pro-fee coder", setting="pro-fee", required_credentials=["CPC"],
+             preferred_credentials=[], work_mode="remote")
+    assert titles(client, "/api/v1/jobs?q=remote+CPC+inpatient") == ["Inpatient coder"]
+
+
+def test_facets_count_and_filters_narrow(app, client, search):
+    with app.app_context():
+        e = make.employer()
+        post(e, title="A", specialties=["cardiology"], work_mode="onsite", city="Austin",
+             state="TX", codes="93306")
+        post(e, title="B", specialties=["cardiology"], work_mode="remote", codes="93306")
+        post(e, title="C", specialties=["radiology"], work_mode="remote", codes="70553")
+    data = client.get("/api/v1/jobs").json
+    assert data["total"] == 3
+    assert data["facets"]["specialties"] == {"cardiology": 2, "radiology": 1}
+    assert data["facets"]["codes"] == {"93306": 2, "70553": 1}
+    assert sorted(titles(client, "/api/v1/jobs?specialty=cardiology")) == ["A", "B"]
+    assert titles(client, "/api/v1/jobs?specialty=cardiology&work_mode=remote") == ["B"]
+    assert sorted(titles(client, "/api/v1/jobs?specialty=cardiology&specialty=radiology"
+                                 "&work_mode=remote")) == ["B", "C"]
+    assert titles(client, "/api/v1/jobs?state=tx") == ["A"]
+    html = client.get("/jobs?specialty=cardiology").get_data(as_text=True)
+    assert 'aria-label="Remove filter Cardiology"' in html
+    assert "Radiology</a> <small>(1)</small>" not in html  # facets follow the filter
+
+
+def test_salary_filter_compares_hourly_and_yearly_pay_on_one_scale(app, client, search):
+    with app.app_context():
+        post(title="Hourly", salary_min=Decimal("30"), salary_max=Decimal("35"),
+             salary_period="hour")  # 72,800 a year
+        post(title="Yearly", salary_min=Decimal("50000"), salary_max=Decimal("60000"))
+    assert titles(client, "/api/v1/jobs?salary_min=65000") == ["Hourly"]
+    assert titles(client, "/api/v1/jobs?sort=salary") == ["Hourly", "Yearly"]
+
+
+def test_sort_newest_and_posted_within(app, client, search):
+    with app.app_context():
+        e = make.employer()
+        old, new = post(e, title="Old", publish=False), post(e, title="New", publish=False)
+        job_services.publish_job(old, e, now=utcnow() - timedelta(days=20))
+        job_services.publish_job(new, e)
+    assert titles(client, "/api/v1/jobs?sort=newest") == ["New", "Old"]
+    assert titles(client, "/api/v1/jobs?posted_within=7") == ["New"]
+
+
+def test_pagination_with_a_true_total(app, client, search):
+    with app.app_context():
+        e = make.employer()
+        for i in range(5):
+            post(e, title=f"Job {i}")
+    page2 = client.get("/api/v1/jobs?per_page=2&page=2&sort=newest").json
+    assert page2["total"] == 5 and page2["page"] == 2 and len(page2["hits"]) == 2
+    assert client.get("/api/v1/jobs?per_page=2&page=3").json["hits"].__len__() == 1
+    assert "Page 2 of 3" in client.get("/jobs?per_page=2&page=2").get_data(as_text=True)
+
+
+def test_matches_are_highlighted_and_titles_stay_escaped(app, client, search):
+    with app.app_context():
+        post(title="Oncology <b>coder</b>")
+    html = client.get("/jobs?q=oncology").get_data(as_text=True)
+    assert "<mark>Oncology</mark> &lt;b&gt;coder&lt;/b&gt;" in html
+
+
+def test_api_hit_shape(app, client, stem_cell_pair):
+    hit = client.get("/api/v1/jobs?q=38206").json["hits"][0]
+    assert hit["codes"][0] == {"system": "CPT", "code": "38206",
+                               "url": "http://localhost/codes/38206"}
+    assert hit["company"] == "Summit Oncology" and hit["salary_min"] == 60000.0
+    assert hit["published_at"].endswith("+00:00") and hit["url"].endswith(f"/jobs/{hit['id']}")
+    assert set(hit) >= {"id", "title", "specialties", "credentials", "work_mode", "city",
+                        "state", "salary_max", "salary_period", "employment_type"}
+
+
+@pytest.mark.parametrize("query", ["page=-1", "salary_min=abc", "specialty=astrology",
+                                   "per_page=0", "sort=random", "code=XYZ"])
+def test_bad_parameters_are_reported_never_a_500(client, search, query):
+    page = client.get(f"/jobs?{query}")
+    assert page.status_code == 200 and "Ignored" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/jobs?{query}")
+    assert api.status_code == 400 and api.json["error"]["problems"]
+
+
+def test_per_page_is_capped_at_100(client, search):
+    assert client.get("/api/v1/jobs?per_page=500").status_code == 400
+    assert "at most 100" in client.get("/jobs?per_page=500").get_data(as_text=True)
+
+
+def test_closing_a_job_removes_it_and_editing_updates_it(app, client, search):
+    with app.app_context():
+        e = make.employer()
+        job = post(e, title="Coder", codes="38206")
+        job_services.update_job(job, e, make.fields(title="Senior coder", codes="38207"))
+        job_id, employer_id = job.id, e.id
+    assert titles(client, "/api/v1/jobs?q=38207") == ["Senior coder"]
+    assert titles(client, "/api/v1/jobs?q=38206") == []
+    with app.app_context():
+        job_services.close_job(db.session.get(Job, job_id), db.session.get(User, employer_id))
+    assert titles(client, "/api/v1/jobs") == []
+
+
+def test_renaming_a_company_reindexes_its_jobs(app, client, search):
+    from jobboard.employers.services import update_company
+    with app.app_context():
+        e = make.employer(company="Old Name Health")
+        post(e, title="Coder")
+        update_company(e.company, e, "Bright Path Health", None, "")
+    assert client.get("/api/v1/jobs?q=bright+path").json["hits"][0]["company"] == \
+        "Bright Path Health"
+
+
+def test_every_change_is_pushed_and_marked_done_only_after_its_task(app, search):
+    with app.app_context():
+        post(title="Coder")
+        rows = db.session.scalars(select(SearchOutbox)).all()
+        assert rows and all(r.done_at is not None and r.task_uid is not None for r in rows)
+        task = meili().get_task(rows[-1].task_uid)
+        assert task.status == "succeeded"
+
+
+def test_expired_jobs_leave_search_even_before_the_expiry_sweep(app, client, search):
+    with app.app_context():
+        job = post(title="Coder")
+        job.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert meili().index(index_uid("jobs")).search("")["hits"]  # still in the index
+    assert titles(client, "/api/v1/jobs") == []
+    with app.app_context():
+        job_services.expire_due_jobs()
+        hits = meili().index(index_uid("jobs")).search("")["hits"]
+    assert hits == []
+
+
+def test_reindex_rebuilds_and_swaps_without_leaving_search_empty(app, client, search,
+                                                                monkeypatch):
+    with app.app_context():
+        e = make.employer()
+        post(e, title="Kept")
+        lost = post(e, title="Lost from the index").id
+        index = meili().index(index_uid("jobs"))
+        from jobboard.search.client import wait
+        wait(index.delete_document(lost).task_uid)
+    assert titles(client, "/api/v1/jobs") == ["Kept"]
+    during: list[list[str]] = []
+    build = sync.document
+
+    def document_and_look(job):
+        if not during:  # mid-rebuild: search still answers, and a new job is published
+            during.append(titles(app.test_client(), "/api/v1/jobs"))
+            with app.app_context():
+                post(make.employer(), title="Published during the rebuild")
+        return build(job)
+
+    monkeypatch.setattr(sync, "document", document_and_look)
+    with app.app_context():
+        count = sync.reindex()
+        prefix = index_uid("")
+        uids = [i.uid for i in meili().get_indexes({"limit": 1000})["results"]]
+    assert count == 3  # the rebuild read the job published meanwhile too
+    assert during == [["Kept"]]
+    assert sorted(titles(client, "/api/v1/jobs")) == [
+        "Kept", "Lost from the index", "Published during the rebuild"]
+    assert [u for u in uids if u.startswith(prefix)] == [prefix + "jobs"]  # rebuild removed
+
+
+def test_the_master_key_never_reaches_a_page(app, client, search):
+    with app.app_context():
+        post(title="Coder")
+    for url in ("/jobs", "/jobs?q=coder", "/api/v1/jobs", "/healthz"):
+        assert search.master_key not in client.get(url).get_data(as_text=True)
+
+
+def test_healthz_reports_search_and_pending_updates(client, search):
+    health = client.get("/healthz").json
+    assert health["search"] == {"status": "ok", "pending_updates": 0}
