@@ -18,7 +18,13 @@ def flask(*args: str, env: dict) -> None:
                    check=True)
 
 
+def _stop_on_signal(signum, frame):
+    raise KeyboardInterrupt  # the same clean shutdown as Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")))
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -29,11 +35,12 @@ def main() -> None:
     meili = None
     if not env.get("MEILI_URL"):
         key = instance_secret("meili_master_key")
-        meili = MeiliServer(INSTANCE / "meili", port=int(env.get("MEILI_PORT", "7700")),
+        port = int(env["MEILI_PORT"]) if env.get("MEILI_PORT") else None  # else a free one
+        meili = MeiliServer(INSTANCE / "meili", port=port,
                             master_key=key).start()
         env.update(MEILI_URL=meili.url, MEILI_MASTER_KEY=key)
         print(f"Meilisearch 1.21 on {meili.url} (data in instance/meili)")
-    watcher = None
+    watcher = server = None
     try:
         flask("db", "upgrade", env=env)
         flask("search", "setup", env=env)
@@ -51,7 +58,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for proc in (watcher,):
+        for proc in (server, watcher):
             if proc and proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=10)
