@@ -66,11 +66,14 @@ class MeiliServer:
                 "--dump-dir", str(self.db_path / "dumps"),
                 "--http-addr", f"127.0.0.1:{self.port}", "--no-analytics",
                 "--max-indexing-memory", self.max_indexing_memory, "--env", "development"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
         if self.master_key:
-            args += ["--master-key", self.master_key]
+            # Through the environment: on the command line the key would show in `ps`, and a
+            # key starting with "-" would read as an option.
+            env["MEILI_MASTER_KEY"] = self.master_key
         log = open(self.db_path / "meilisearch.log", "ab")
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=env)
         log.close()
         self.wait_healthy(timeout)
         return self

@@ -1,5 +1,6 @@
 """Nothing is lost when Meilisearch is down, and search keeps answering meanwhile."""
 import secrets
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -80,3 +81,17 @@ def test_the_next_write_catches_up_what_an_outage_left_pending(app, client, own_
         make.job(employer, title="Written after")
     titles = sorted(h["title"] for h in client.get("/api/v1/jobs").json["hits"])
     assert titles == ["Written after", "Written during the outage"]
+
+
+def test_the_master_key_is_not_on_the_command_line_even_when_it_starts_with_a_dash(tmp_path):
+    server = MeiliServer(tmp_path / "m", master_key="-sKey_" + secrets.token_urlsafe(16)).start()
+    try:
+        cmdline = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().decode()
+        assert server.master_key not in cmdline
+        import requests
+        keys = requests.get(f"{server.url}/keys", timeout=5,
+                            headers={"Authorization": f"Bearer {server.master_key}"})
+        assert keys.status_code == 200  # the server runs with exactly that key
+        assert requests.get(f"{server.url}/keys", timeout=5).status_code == 401
+    finally:
+        server.stop()
