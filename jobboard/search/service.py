@@ -50,9 +50,10 @@ def _highlight(formatted: str) -> Markup:
     return Markup(str(escape(formatted)).replace(_PRE, "<mark>").replace(_POST, "</mark>"))
 
 
-def meili_search(query: JobQuery) -> SearchPage:
-    now = utcnow()
+def search_params(query: JobQuery, now) -> dict:
+    """The Meilisearch search body for a query (the benchmark sends the same one raw)."""
     params = {
+        "q": query.words,
         "filter": meili_filter(query, now),
         "facets": list(FACETS),
         "page": query.page,
@@ -67,8 +68,14 @@ def meili_search(query: JobQuery) -> SearchPage:
         params["sort"] = ["published_at:desc"]
     elif query.sort == "salary":
         params["sort"] = ["salary_annual_max:desc", "published_at:desc"]
+    return params
+
+
+def meili_search(query: JobQuery) -> SearchPage:
+    now = utcnow()
+    params = search_params(query, now)
     index = search_client.client().index(search_client.index_uid("jobs"))
-    result = index.search(query.words, params)
+    result = index.search(params.pop("q"), params)
     ids = [hit["id"] for hit in result["hits"]]
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))

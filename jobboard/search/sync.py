@@ -143,7 +143,7 @@ def reindex(batch: int = BATCH) -> int:
     mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
     fresh = f"{live}_rebuild_{int(started.timestamp())}"
     apply_settings(fresh)
-    count, last_id = 0, 0
+    count, last_id, tasks = 0, 0, []
     index = c.index(fresh)
     while True:
         jobs = db.session.scalars(
@@ -152,11 +152,13 @@ def reindex(batch: int = BATCH) -> int:
                      selectinload(Job.credentials), selectinload(Job.company))).all()
         if not jobs:
             break
-        _check(wait(index.add_documents([document(j) for j in jobs], primary_key="id").task_uid,
-                    300_000))
+        # Enqueue without waiting: Meilisearch indexes one batch while the next is read.
+        tasks.append(index.add_documents([document(j) for j in jobs], primary_key="id").task_uid)
         count += len(jobs)
         last_id = jobs[-1].id
         db.session.expunge_all()
+    for uid in tasks:
+        _check(wait(uid, 600_000))
     _check(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
     _check(wait(c.delete_index(fresh).task_uid))
     # Rows up to the mark are reflected in the rebuilt index; later changes may not be,

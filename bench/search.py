@@ -1,0 +1,256 @@
+"""Search benchmark on 100,000 postings: indexing, latency, freshness, memory.
+
+Everything runs on this machine in one run, so the ratios compare like with like:
+the app's /api/v1/jobs (gunicorn) against the same search sent straight to Meilisearch,
+against the app in degraded SQL mode, and against a bare Flask endpoint.
+"""
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from werkzeug.datastructures import MultiDict
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jobboard import create_app  # noqa: E402
+from jobboard.search.server import MeiliServer, free_port  # noqa: E402
+
+QUERIES = {
+    "code": [{"q": "38206"}, {"q": "99214"}, {"q": "J9035"}, {"q": "C92.00"}],
+    "code+filters": [{"q": "38206", "work_mode": "remote"}, {"code": "93306", "state": "TX"},
+                     {"q": "E11.9", "credential": "CRC", "salary_min": "50000"}],
+    "words+facets": [{"q": "hematology"}, {"q": "remote cpc inpatient"},
+                     {"q": "oncology coder", "specialty": "hematology-oncology"},
+                     {"q": "cardiology", "sort": "newest"}],
+}
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def summary(ms: list[float]) -> dict:
+    return {"n": len(ms), "p50_ms": round(pct(ms, 50), 2), "p95_ms": round(pct(ms, 95), 2),
+            "p99_ms": round(pct(ms, 99), 2), "mean_ms": round(statistics.fmean(ms), 2)}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def gunicorn(app_spec: str, env: dict, port: int, servers: list, probe: str) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--threads", "1", "--log-level", "warning", app_spec],
+        cwd=ROOT, env={**os.environ, **env})
+    servers.append(proc)  # stopped in main's finally, whatever happens next
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}{probe}", timeout=10)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)  # waiting for the server to bind
+    raise RuntimeError(f"{app_spec} did not start")
+
+
+def timed_get(session, url, params=None) -> float:
+    t = time.perf_counter()
+    r = session.get(url, params=params, timeout=30)
+    ms = (time.perf_counter() - t) * 1000
+    r.raise_for_status()
+    return ms
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--jobs", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=25, help="passes over the query mix")
+    ap.add_argument("--fresh", type=int, default=20, help="publish->searchable samples")
+    ap.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    ap.add_argument("--out", default=str(ROOT / "bench/results"))
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    key = secrets.token_urlsafe(24)
+    meili = MeiliServer(tmp / "meili", master_key=key).start()
+    db_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = {"DATABASE_URL": db_url, "MEILI_URL": meili.url, "MEILI_MASTER_KEY": key,
+           "MEILI_INDEX_PREFIX": "bench_", "SECRET_KEY": "bench", "RESUME_DIR": str(tmp)}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "MEILI_URL": meili.url,
+                      "MEILI_MASTER_KEY": key, "MEILI_INDEX_PREFIX": "bench_",
+                      "SECRET_KEY": "bench", "RESUME_DIR": str(tmp), "MEILI_TIMEOUT": 30})
+    result: dict = {"jobs": args.jobs, "seed": args.seed, "database": db_url.split(":")[0],
+                    "when": datetime.now(timezone.utc).isoformat(), "cores": os.cpu_count()}
+    servers: list[subprocess.Popen] = []
+    try:
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            from jobboard import demo
+            from jobboard.extensions import db
+            from jobboard.models import Job
+            from jobboard.search import sync
+            from jobboard.search.client import client, index_uid, wait
+            from jobboard.search.documents import document
+            from jobboard.search.settings import JOBS
+            from sqlalchemy import select
+            from sqlalchemy.orm import selectinload
+            upgrade()
+            t = time.perf_counter()
+            demo.seed(args.jobs, args.seed, "bench-password")
+            result["seed_s"] = round(time.perf_counter() - t, 1)
+            print(f"seeded {args.jobs} jobs in {result['seed_s']} s", flush=True)
+            sync.setup()
+
+            t = time.perf_counter()
+            indexed = sync.reindex()
+            reindex_s = time.perf_counter() - t
+
+            # The same documents, built once, then added raw in the same batch size.
+            t = time.perf_counter()
+            docs = [document(j) for j in db.session.scalars(
+                select(Job).where(Job.status == "published").order_by(Job.id)
+                .options(selectinload(Job.codes), selectinload(Job.specialties),
+                         selectinload(Job.credentials), selectinload(Job.company)))]
+            build_s = time.perf_counter() - t
+            raw = client().index("raw_jobs")
+            wait(client().create_index("raw_jobs", {"primaryKey": "id"}).task_uid)
+            wait(raw.update_settings(JOBS).task_uid, 60_000)
+            t = time.perf_counter()
+            uids = [raw.add_documents(docs[i:i + sync.BATCH], primary_key="id").task_uid
+                    for i in range(0, len(docs), sync.BATCH)]
+            for uid in uids:
+                assert wait(uid, 600_000).status == "succeeded"
+            raw_s = time.perf_counter() - t
+            wait(client().delete_index("raw_jobs").task_uid)
+            db.session.remove()  # hold no database transaction while the servers run
+            result["indexing"] = {
+                "documents": indexed, "reindex_s": round(reindex_s, 1),
+                "reindex_docs_per_s": round(indexed / reindex_s),
+                "raw_add_documents_s": round(raw_s, 1),
+                "raw_docs_per_s": round(len(docs) / raw_s),
+                "build_documents_s": round(build_s, 1),
+                "reindex_vs_raw": round(reindex_s / raw_s, 2)}
+            print(json.dumps(result["indexing"]), flush=True)
+            jobs_uid = index_uid("jobs")
+
+        ports = {name: free_port() for name in ("app", "degraded", "bare")}
+        gunicorn("app:app", env, ports["app"], servers, "/healthz")
+        gunicorn("app:app", {**env, "MEILI_URL": f"http://127.0.0.1:{free_port()}",
+                             "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
+        gunicorn("bench.bare:app", {}, ports["bare"], servers, "/ping")
+
+        from jobboard.search.query import parse_args
+        from jobboard.search.service import search_params
+        from jobboard.database import utcnow
+        session = requests.Session()
+        meili_session = requests.Session()
+        meili_session.headers["Authorization"] = f"Bearer {key}"
+        latency: dict = {}
+        for kind, queries in QUERIES.items():
+            timings: dict[str, list[float]] = {"app": [], "meili": [], "degraded": []}
+            for _ in range(args.rounds):
+                for params in queries:
+                    timings["app"].append(timed_get(
+                        session, f"http://127.0.0.1:{ports['app']}/api/v1/jobs", params))
+                    body = search_params(parse_args(MultiDict(params)), utcnow())
+                    t = time.perf_counter()
+                    r = meili_session.post(f"{meili.url}/indexes/{jobs_uid}/search", json=body,
+                                           timeout=30)
+                    timings["meili"].append((time.perf_counter() - t) * 1000)
+                    r.raise_for_status()
+                    timings["degraded"].append(timed_get(
+                        session, f"http://127.0.0.1:{ports['degraded']}/api/v1/jobs", params))
+            latency[kind] = {name: summary(ms) for name, ms in timings.items()}
+            latency[kind]["app_vs_meili_p50"] = round(
+                latency[kind]["app"]["p50_ms"] / latency[kind]["meili"]["p50_ms"], 2)
+        bare = [timed_get(session, f"http://127.0.0.1:{ports['bare']}/ping")
+                for _ in range(args.rounds * 10)]
+        latency["bare_endpoint"] = summary(bare)
+        for kind in QUERIES:
+            latency[kind]["app_vs_bare_p50"] = round(
+                latency[kind]["app"]["p50_ms"] / latency["bare_endpoint"]["p50_ms"], 1)
+        result["latency"] = latency
+
+        # Freshness: from the employer pressing Publish to the job being found by search.
+        fresh = []
+        with app.app_context():
+            from jobboard.jobs import services as job_services
+            from jobboard.models import User
+            employer = db.session.scalar(select(User).where(User.role == "employer").limit(1))
+            for i in range(args.fresh):
+                word = f"freshness{i}x{secrets.token_hex(3)}"
+                draft = job_services.create_job(employer.company, employer, job_services.JobFields(
+                    title=f"Coder {word}", description="Measuring publish to searchable.",
+                    codes="38206", setting="pro-fee", work_mode="remote",
+                    employment_type="full-time"))
+                t = time.perf_counter()
+                job_services.publish_job(draft, employer)
+                while not session.get(f"http://127.0.0.1:{ports['app']}/api/v1/jobs",
+                                      params={"q": word}, timeout=30).json()["hits"]:
+                    if time.perf_counter() - t > 30:
+                        raise RuntimeError("a published job did not become searchable in 30 s")
+                fresh.append((time.perf_counter() - t) * 1000)
+        result["freshness"] = summary(fresh)
+
+        app_master = servers[0]
+        workers = [int(p) for p in subprocess.run(
+            ["pgrep", "-P", str(app_master.pid)], capture_output=True, text=True).stdout.split()]
+        result["memory_mb"] = {"app_worker_rss": [rss_mb(p) for p in workers],
+                               "bare_worker_rss": [rss_mb(int(p)) for p in subprocess.run(
+                                   ["pgrep", "-P", str(servers[2].pid)], capture_output=True,
+                                   text=True).stdout.split()],
+                               "meilisearch_rss": rss_mb(meili.process.pid)}
+    finally:
+        for proc in servers:
+            proc.terminate()
+            proc.wait()
+        meili.stop()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"search-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(result, indent=2))
+    print_table(result)
+    print(f"\nwritten to {path}")
+
+
+def print_table(r: dict) -> None:
+    i = r["indexing"]
+    print(f"\n{r['jobs']:,} postings ({r['database']}), {r['cores']} cores")
+    print(f"reindex {i['reindex_s']} s ({i['reindex_docs_per_s']:,} docs/s) vs raw add_documents "
+          f"{i['raw_add_documents_s']} s ({i['raw_docs_per_s']:,} docs/s): x{i['reindex_vs_raw']}")
+    print(f"\n{'query mix':<14}{'path':<10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in QUERIES:
+        for name in ("app", "meili", "degraded"):
+            s = r["latency"][kind][name]
+            print(f"{kind:<14}{name:<10}{s['p50_ms']:>9}{s['p95_ms']:>9}{s['p99_ms']:>9}")
+        print(f"{'':<14}app/meili p50 x{r['latency'][kind]['app_vs_meili_p50']}, "
+              f"app/bare p50 x{r['latency'][kind]['app_vs_bare_p50']}")
+    b = r["latency"]["bare_endpoint"]
+    print(f"{'bare flask':<24}{b['p50_ms']:>9}{b['p95_ms']:>9}{b['p99_ms']:>9}")
+    f = r["freshness"]
+    print(f"\npublish -> searchable p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms")
+    m = r["memory_mb"]
+    print(f"memory: app worker {m['app_worker_rss']} MB, bare worker {m['bare_worker_rss']} MB, "
+          f"meilisearch {m['meilisearch_rss']} MB")
+
+
+if __name__ == "__main__":
+    main()
