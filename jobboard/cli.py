@@ -76,3 +76,52 @@ def register(app: Flask) -> None:
         click.echo(f"Reindexed {sync.reindex()} open jobs.")
 
     app.cli.add_command(search)
+
+    codes = AppGroup("codes", help="The code catalog.")
+
+    @codes.command("load")
+    @click.option("--skip-icd10cm", is_flag=True, help="Only our CPT/HCPCS/PCS reference data.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the catalog has entries.")
+    def codes_load(skip_icd10cm: bool, if_empty: bool):
+        """Load our reference data and the ICD-10-CM code set (idempotent)."""
+        import time
+
+        from jobboard.codes import catalog
+        from jobboard.models import CatalogCode
+        if if_empty and db.session.scalar(select(func.count()).select_from(CatalogCode)):
+            click.echo("The code catalog is already loaded.")
+            return
+        t = time.perf_counter()
+        click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")
+        if not skip_icd10cm:
+            click.echo(f"ICD-10-CM entries: {catalog.load_icd10cm()}")
+        _index_codes()
+        click.echo(f"Done in {time.perf_counter() - t:.1f} s.")
+
+    @codes.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--system", required=True, type=click.Choice(["CPT", "HCPCS", "ICD-10-PCS"]))
+    @click.option("--source", default=None, help="Name of the licensed source (default: file name).")
+    def codes_import(path: str, system: str, source: str | None):
+        """Import code descriptors from a licensed CSV file (columns: code, title[, summary])."""
+        from pathlib import Path
+
+        from jobboard.codes import catalog
+        try:
+            report = catalog.import_descriptors(path, system, source or Path(path).name)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+        click.echo(f"Loaded {report.loaded} {system} codes; rejected {len(report.rejected)}.")
+        for line, code, reason in report.rejected[:100]:
+            click.echo(f"  line {line}: {code or '(empty)'}: {reason}")
+        if len(report.rejected) > 100:
+            click.echo(f"  ... and {len(report.rejected) - 100} more")
+        _index_codes()
+
+    def _index_codes():
+        from flask import current_app
+        if current_app.config.get("MEILI_URL"):
+            from jobboard.search.codes_index import index_all
+            click.echo(f"Indexed {index_all()} catalog entries for lookup.")
+
+    app.cli.add_command(codes)

@@ -1,4 +1,5 @@
 """Configuration from the environment, with generated development secrets under instance/."""
+import json
 import os
 import secrets
 from pathlib import Path
@@ -43,6 +44,14 @@ class Config:
     MEILI_MASTER_KEY = os.environ.get("MEILI_MASTER_KEY") or None
     MEILI_INDEX_PREFIX = os.environ.get("MEILI_INDEX_PREFIX", "")
     MEILI_TIMEOUT = float(os.environ.get("MEILI_TIMEOUT", "2"))
+
+    # Where a code page links for the full reference; {code} is replaced. JSON in the env.
+    CODE_REFERENCE_URLS = json.loads(os.environ.get("CODE_REFERENCE_URLS") or "null") or {
+        "CPT": "https://www.aapc.com/codes/cpt-codes/{code}",
+        "HCPCS": "https://www.aapc.com/codes/hcpcs-codes/{code}",
+        "ICD-10-CM": "https://www.icd10data.com/search?s={code}",
+        "ICD-10-PCS": "https://www.icd10data.com/search?s={code}",
+    }
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")

@@ -68,10 +68,14 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+KEPT_TABLES = {"catalog_code"}  # reference data, loaded once per session by `catalog`
+
+
 def _clean(app) -> None:
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)
+                  if t.name not in KEPT_TABLES]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 quoted = ", ".join(f'"{t}"' for t in tables)
@@ -90,6 +94,16 @@ def app(_app):
     _app.config["MEILI_MASTER_KEY"] = None
     _app.config["MEILI_INDEX_PREFIX"] = ""
     _clean(_app)
+
+
+@pytest.fixture(scope="session")
+def catalog(_app):
+    """The real code catalog, loaded twice by the real loader (it must be idempotent)."""
+    from jobboard.codes import catalog as loader
+    with _app.app_context():
+        first = (loader.load_reference_data(), loader.load_icd10cm())
+        second = (loader.load_reference_data(), loader.load_icd10cm())
+    return {"first": first, "second": second}
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """The JSON API: job search with the same parameters as the search page."""
 from flask import Blueprint, jsonify, request, url_for
 
+from jobboard.codes import services as code_services
+from jobboard.codes.formats import recognise
 from jobboard.models import Job
+from jobboard.search.codes_index import lookup
 from jobboard.search import service as search
 from jobboard.search.query import parse_args
 
@@ -46,3 +49,38 @@ def jobs():
     page = search.search_jobs(query)
     return jsonify(hits=[job_json(j) for j in page.jobs], total=page.total, page=page.page,
                    per_page=page.per_page, facets=page.facets, degraded=page.degraded)
+
+
+@bp.get("/codes")
+def codes():
+    q = request.args.get("q", "")
+    if len(q) > 100:
+        return jsonify(error={"status": 400, "title": "Bad Request",
+                              "message": "q is at most 100 characters."}), 400
+    hits, degraded = lookup(q, limit=min(50, max(1, request.args.get("limit", 10, type=int))))
+    for hit in hits:
+        hit["url"] = url_for("codes.page", code=hit["code"], _external=True) \
+            if recognise(hit["code"]) else None
+    return jsonify(hits=hits, degraded=degraded)
+
+
+@bp.get("/codes/<code>")
+def code(code: str):
+    ref = recognise(code)
+    if ref is None:
+        return jsonify(error={"status": 404, "title": "Not Found",
+                              "message": f'"{code}" is not a CPT, HCPCS, ICD-10-CM or '
+                                         "ICD-10-PCS code.",
+                              "suggestions": [s.code for s in code_services.suggestions(code)]}), 404
+    info = code_services.describe(ref)
+    return jsonify(
+        system=ref.system, code=ref.code, in_catalog=info.in_catalog, kind=info.kind,
+        title=info.title, summary=info.summary,
+        hierarchy=[{"code": c.code, "title": c.title, "kind": c.kind} for c in info.breadcrumbs],
+        children=[{"code": c.code, "title": c.title} for c in info.children],
+        related=[{"code": c, "title": t} for c, t in info.related],
+        specialties=info.specialties, notes=info.notes, notice=info.notice,
+        reference_url=info.reference_url,
+        open_jobs=code_services.open_job_count(ref),
+        jobs_url=url_for("jobs.browse", code=ref.code, _external=True),
+        url=url_for("codes.page", code=ref.code, _external=True))

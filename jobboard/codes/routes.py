@@ -1,9 +1,31 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from jobboard.codes import services
-from jobboard.codes.formats import SYSTEMS, recognise
+from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes
+from jobboard.search.codes_index import lookup
 
 bp = Blueprint("codes", __name__)
+
+
+@bp.get("/codes")
+def lookup_page():
+    q = request.args.get("q", "")
+    hits, degraded = lookup(q, limit=50)
+    return render_template("codes/lookup.html", q=q, hits=hits, degraded=degraded,
+                           systems=services.SYSTEM_NAMES)
+
+
+@bp.get("/codes/preview")
+def preview():
+    """For the job form: what each entered code is, and suggestions for a half-typed one."""
+    tokens = split_codes(request.args.get("codes", ""))
+    refs = [recognise(t) for t in tokens]
+    known = [r for r in refs if r]
+    titles = services.titles_for(known[:50])
+    last = tokens[-1] if tokens and refs[-1] is None else ""
+    suggestions = lookup(last, limit=8)[0] if len(last) >= 2 else []
+    return render_template("codes/_preview.html", items=list(zip(tokens, refs)), titles=titles,
+                           suggestions=suggestions, partial=last)
 
 
 @bp.get("/codes/<code>")
@@ -21,13 +43,18 @@ def page_in_system(system: str, code: str):
     if system not in SYSTEMS:
         abort(404)
     ref = recognise(code)
+    if ref is not None and ref.system != system and system == ICD10CM and len(code) > 3:
+        dotted = recognise(f"{code[:3]}.{code[3:]}")  # A0100 asked for as ICD-10-CM: A01.00
+        if dotted and dotted.system == ICD10CM:
+            return redirect(url_for("codes.page", code=dotted.code), 301)
     if ref is None or ref.system != system:
         return render_template("codes/not_found.html", code=code,
                                suggestions=services.suggestions(code)), 404
-    return _render(ref)
+    return redirect(url_for("codes.page", code=ref.code), 301)
 
 
 def _render(ref):
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
     jobs = services.open_jobs_tagged(ref, page=page_no)
-    return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs)
+    return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs,
+                           systems=services.SYSTEM_NAMES)

@@ -1,12 +1,152 @@
 """Code reference: what we know about a code, and the open jobs that need it."""
-from sqlalchemy import select
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from jobboard.codes.formats import CodeRef, normalise
+from jobboard import vocab
+from jobboard.codes.catalog import contains
+from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, normalise, recognise
 from jobboard.database import utcnow
 from jobboard.extensions import db
-from jobboard.models import Job, JobCode
+from jobboard.models import CatalogCode, Job, JobCode
+from jobboard.models import code as kinds
 from jobboard.search.sql import open_jobs
+
+AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
+              "CPT codes and descriptions are copyright AMA; all rights reserved. We show the "
+              "code number and our own description of its range.")
+AMA_LICENSED_NOTICE = ("CPT is a registered trademark of the American Medical Association. "
+                       "CPT descriptors shown here are copyright AMA, displayed under the licence "
+                       "of the organisation that imported them; all rights reserved.")
+
+
+@dataclass
+class Crumb:
+    code: str
+    title: str | None
+    kind: str
+    summary: str | None = None
+
+
+@dataclass
+class CodeInfo:
+    ref: CodeRef
+    in_catalog: bool
+    kind: str = kinds.CODE
+    title: str | None = None
+    summary: str | None = None
+    breadcrumbs: list[Crumb] = field(default_factory=list)
+    children: list[CatalogCode] = field(default_factory=list)
+    related: list[tuple[str, str | None]] = field(default_factory=list)  # (code, title)
+    specialties: list[str] = field(default_factory=list)
+    notes: dict = field(default_factory=dict)
+    notice: str | None = None
+    reference_url: str | None = None
+    family: str | None = None  # the prefix for "jobs in this code's family"
+
+    @property
+    def range(self) -> Crumb | None:
+        return self.breadcrumbs[-1] if self.breadcrumbs else None
+
+
+def entry(system: str, code: str) -> CatalogCode | None:
+    return db.session.scalar(select(CatalogCode).where(CatalogCode.system == system,
+                                                       CatalogCode.code == code))
+
+
+def _ranges(system: str) -> list[CatalogCode]:
+    return list(db.session.scalars(select(CatalogCode).where(
+        CatalogCode.system == system, CatalogCode.range_start.is_not(None))))
+
+
+def enclosing_ranges(ref: CodeRef) -> list[CatalogCode]:
+    """The sections and ranges a code falls in, broadest first."""
+    found = [r for r in _ranges(ref.system)
+             if contains({"range_start": r.range_start, "range_end": r.range_end}, ref.code)]
+    return sorted(found, key=lambda r: int(r.range_end, 36) - int(r.range_start, 36),
+                  reverse=True)
+
+
+def _icd_ancestors(ref: CodeRef, own: CatalogCode | None) -> list[CatalogCode]:
+    chain: list[CatalogCode] = []
+    parent = own.parent_code if own else None
+    if own is None:  # not in the catalog: climb by shortening the code (C92.0X -> C92.0 -> C92)
+        candidates = [ref.code[:i] for i in range(len(ref.code) - 1, 2, -1)]
+        parent = next((c for c in candidates if c[-1] != "." and entry(ICD10CM, c)), None)
+    seen = {ref.code}
+    while parent and parent not in seen:
+        seen.add(parent)
+        node = entry(ICD10CM, parent)
+        if node is None:
+            break
+        chain.append(node)
+        parent = node.parent_code
+    return list(reversed(chain))
+
+
+def family_prefix(ref: CodeRef) -> str:
+    if ref.system == CPT:
+        return ref.code[:3]
+    if ref.system == ICD10CM:
+        return ref.code[:3]
+    return ref.code[:1]
+
+
+def describe(ref: CodeRef) -> CodeInfo:
+    own = entry(ref.system, ref.code)
+    info = CodeInfo(ref=ref, in_catalog=own is not None, family=family_prefix(ref))
+    if ref.system == ICD10CM:
+        ancestors = _icd_ancestors(ref, own)
+    else:
+        ancestors = enclosing_ranges(ref)
+    info.breadcrumbs = [Crumb(a.code, a.title, a.kind, a.summary) for a in ancestors]
+    if own is not None:
+        info.kind = own.kind
+        info.notes = own.notes or {}
+        if ref.system != CPT or own.licensed:
+            info.title, info.summary = own.title, own.summary
+        info.children = list(db.session.scalars(
+            select(CatalogCode).where(CatalogCode.system == ref.system,
+                                      CatalogCode.parent_code == ref.code)
+            .order_by(CatalogCode.code).limit(60)))
+    if ref.system == CPT:
+        info.notice = AMA_LICENSED_NOTICE if own is not None and own.licensed else AMA_NOTICE
+    specialties: list[str] = []
+    for node in [*ancestors, *([own] if own else [])]:
+        specialties += [s for s in node.specialties or [] if s not in specialties]
+    info.specialties = [s for s in specialties if s in vocab.SPECIALTIES]
+    info.related = related_codes(ref, own, ancestors)
+    template = current_app.config["CODE_REFERENCE_URLS"].get(ref.system)
+    info.reference_url = template.format(code=ref.code) if template else None
+    return info
+
+
+def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
+    """Siblings: the other codes under the same parent, or in the same narrowest range."""
+    if ref.system == ICD10CM:
+        parent = own.parent_code if own else (ancestors[-1].code if ancestors else None)
+        if not parent:
+            return []
+        rows = db.session.execute(select(CatalogCode.code, CatalogCode.title).where(
+            CatalogCode.system == ICD10CM, CatalogCode.parent_code == parent,
+            CatalogCode.code != ref.code).order_by(CatalogCode.code).limit(30)).all()
+        return [(c, t) for c, t in rows]
+    if not ancestors:
+        return []
+    narrow = ancestors[-1]
+    # Codes in the range that we know of: licensed imports and the codes jobs are tagged with.
+    known = {c: (t if ref.system != CPT or lic else None) for c, t, lic in db.session.execute(
+        select(CatalogCode.code, CatalogCode.title, CatalogCode.licensed).where(
+            CatalogCode.system == ref.system, CatalogCode.kind == kinds.CODE,
+            CatalogCode.code.between(narrow.range_start, narrow.range_end)))}
+    for (code,) in db.session.execute(select(JobCode.code).where(
+            JobCode.system == ref.system,
+            JobCode.code.between(narrow.range_start, narrow.range_end)).distinct()):
+        known.setdefault(code, None)
+    rng = {"range_start": narrow.range_start, "range_end": narrow.range_end}
+    return sorted((c, t) for c, t in known.items() if c != ref.code and contains(rng, c))[:30]
 
 
 def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20):
@@ -18,17 +158,42 @@ def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def describe(ref: CodeRef) -> dict:
-    return {"system": ref.system, "code": ref.code}
+def open_job_count(ref: CodeRef) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(Job.id))).select_from(Job).join(JobCode).where(
+            JobCode.system == ref.system, JobCode.code == ref.code, open_jobs(utcnow()))) or 0
 
 
 def suggestions(text: str) -> list[CodeRef]:
-    """Codes on open jobs that start like what was typed, for a helpful 404."""
-    stem = normalise(text)[:3]
-    if not stem:
+    """Codes that start like what was typed, for a helpful 404."""
+    stem = normalise(text).replace(".", "")[:3]
+    if len(stem) < 1:
         return []
     rows = db.session.execute(
-        select(JobCode.system, JobCode.code).join(Job).where(
-            JobCode.code.startswith(stem), open_jobs(utcnow()))
-        .distinct().order_by(JobCode.code).limit(10)).all()
-    return [CodeRef(system, code) for system, code in rows]
+        select(CatalogCode.system, CatalogCode.code).where(
+            CatalogCode.code.startswith(stem), CatalogCode.kind.in_([kinds.CODE, kinds.CATEGORY]))
+        .order_by(CatalogCode.code).limit(10)).all()
+    rows += db.session.execute(
+        select(JobCode.system, JobCode.code).where(JobCode.code.startswith(stem))
+        .distinct().limit(10)).all()
+    seen: dict[str, CodeRef] = {}
+    for system, code in rows:
+        if recognise(code) and code not in seen:
+            seen[code] = CodeRef(system, code)
+    return sorted(seen.values(), key=lambda r: r.code)[:10]
+
+
+def titles_for(refs: list[CodeRef]) -> dict[str, str]:
+    """A short description for each code we may describe: its title, or its range's name."""
+    out = {}
+    for ref in refs:
+        info = describe(ref)
+        if info.title:
+            out[ref.code] = info.title
+        elif info.range:
+            out[ref.code] = f"in {info.range.code}: {info.range.title}"
+    return out
+
+
+SYSTEM_NAMES = {CPT: "CPT (AMA)", HCPCS: "HCPCS Level II (CMS)",
+                ICD10CM: "ICD-10-CM diagnoses", ICD10PCS: "ICD-10-PCS inpatient procedures"}

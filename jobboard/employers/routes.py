@@ -11,6 +11,7 @@ from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.jobs import services as job_services
 from jobboard.jobs.forms import CloseJobForm, JobForm
+from jobboard.jobs.routes import code_titles
 from jobboard.models import Application, Job
 from jobboard.models import application as ap
 
@@ -89,7 +90,8 @@ def edit_job(job_id: int):
 @employer_required
 def preview(job_id: int):
     job = own_job(job_id)
-    return render_template("employers/preview.html", job=job, form=ConfirmForm())
+    return render_template("employers/preview.html", job=job, form=ConfirmForm(),
+                           code_titles=code_titles(job))
 
 
 @bp.post("/jobs/<int:job_id>/publish")

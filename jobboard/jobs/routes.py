@@ -6,7 +6,10 @@ from jobboard import vocab
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from jobboard.codes import services as code_services
+from jobboard.codes.formats import CodeRef
 from jobboard.coders import services as coder_services
+from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.coders.forms import ApplyForm
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
@@ -109,7 +112,12 @@ def detail(job_id: int):
     if current_user.is_authenticated and current_user.is_coder:
         application = coder_services.existing_application(job, current_user)
         form = ApplyForm()
-    return render_template("jobs/detail.html", job=job, application=application, form=form)
+    return render_template("jobs/detail.html", job=job, application=application, form=form,
+                           code_titles=code_titles(job), json_ld=job_posting_ld(job))
+
+
+def code_titles(job: Job) -> dict[str, str]:
+    return code_services.titles_for([CodeRef(c.system, c.code) for c in job.codes])
 
 
 @bp.post("/jobs/<int:job_id>/apply")
@@ -134,4 +142,5 @@ def apply(job_id: int):
         else:
             flash(f"Your application to {job.title} was sent.", "success")
             return redirect(url_for("coders.application", application_id=application.id))
-    return render_template("jobs/detail.html", job=job, application=None, form=form), 400
+    return render_template("jobs/detail.html", job=job, application=None, form=form,
+                           code_titles=code_titles(job), json_ld=job_posting_ld(job)), 400

@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 from jobboard.models.application import Application, ApplicationEvent
+from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models.outbox import SearchOutbox
@@ -7,6 +8,6 @@ from jobboard.models.resume import Resume
 from jobboard.models.user import CoderProfile, User
 
 __all__ = [
-    "Application", "ApplicationEvent", "CoderProfile", "Company", "Job", "JobCode",
+    "Application", "ApplicationEvent", "CatalogCode", "CoderProfile", "Company", "Job", "JobCode",
     "JobCredential", "JobSpecialty", "Resume", "SearchOutbox", "User",
 ]

@@ -104,6 +104,7 @@ class JobCode(db.Model):
     __table_args__ = (
         UniqueConstraint("job_id", "system", "code"),
         Index("ix_job_code_system_code", "system", "code"),
+        Index("ix_job_code_code_job_id", "code", "job_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

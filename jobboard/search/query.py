@@ -1,4 +1,5 @@
 """Reading a job search from query parameters: codes, words, filters, sort, page."""
+import re
 from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
@@ -72,6 +73,13 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
             code_prefix = token
         else:
             words.append(token)
+    family = args.get("family", "").strip().upper().replace(".", "")
+    if family:
+        if re.fullmatch(r"[0-9A-Z]{1,4}", family):
+            code_prefix = family
+        else:
+            problems.append(f'Ignored family "{family}": give the first 1 to 4 characters '
+                            "of a code.")
     for raw in args.getlist("code"):
         ref = recognise(raw)
         if ref is None:

@@ -1,7 +1,7 @@
 """Job search answered by the database: the browse page and the degraded mode."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from jobboard import vocab
@@ -23,18 +23,19 @@ def _annual(column):
 
 def conditions(query: JobQuery, now: datetime) -> list:
     where = [open_jobs(now)]
+    # Tag filters start from the (indexed) tags rather than probing each job's tags.
     if query.codes:
-        where.append(exists().where(JobCode.job_id == Job.id, JobCode.code.in_(query.codes)))
+        where.append(Job.id.in_(select(JobCode.job_id).where(JobCode.code.in_(query.codes))))
     if query.code_prefix:
-        where.append(exists().where(JobCode.job_id == Job.id,
-                                    JobCode.code.startswith(query.code_prefix)))
+        where.append(Job.id.in_(select(JobCode.job_id).where(
+            JobCode.code.startswith(query.code_prefix))))
     f = query.filters
     if f.get("specialty"):
-        where.append(exists().where(JobSpecialty.job_id == Job.id,
-                                    JobSpecialty.specialty.in_(f["specialty"])))
+        where.append(Job.id.in_(select(JobSpecialty.job_id).where(
+            JobSpecialty.specialty.in_(f["specialty"]))))
     if f.get("credential"):
-        where.append(exists().where(JobCredential.job_id == Job.id,
-                                    JobCredential.credential.in_(f["credential"])))
+        where.append(Job.id.in_(select(JobCredential.job_id).where(
+            JobCredential.credential.in_(f["credential"]))))
     for name, column in (("setting", Job.setting), ("work_mode", Job.work_mode),
                          ("state", Job.state), ("employment_type", Job.employment_type)):
         if f.get(name):

@@ -20,7 +20,7 @@ def register_employer(page):
 def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
     page.get_by_role("link", name="Post a job").first.click()
     page.get_by_label("Job title").fill(title)
-    page.get_by_label("Codes").fill(codes)
+    page.get_by_role("textbox", name="Codes").fill(codes)
     page.get_by_label("Description").fill("Code stem cell harvests (38206) for our BMT unit.")
     page.get_by_label("Hematology/oncology").check()
     page.get_by_role("group", name="Required credentials").get_by_label("CPC", exact=True).check()
@@ -84,9 +84,9 @@ def test_a_malformed_code_is_pointed_out_on_the_form(new_page):
     register_employer(page)
     page.get_by_role("link", name="Post a job").first.click()
     page.get_by_label("Job title").fill("Coder")
-    page.get_by_label("Codes").fill("38206, 99999X")
+    page.get_by_role("textbox", name="Codes").fill("38206, 99999X")
     page.get_by_role("button", name="Save draft and preview").click()
-    codes = page.get_by_label("Codes")
+    codes = page.get_by_role("textbox", name="Codes")
     expect(codes).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#codes-error")).to_contain_text('"99999X" is not a valid code')
 
@@ -117,3 +117,22 @@ def test_search_by_code_pick_a_facet_open_the_job_follow_its_code(new_page, app,
     page.get_by_role("link", name="38206").first.click()
     expect(page).to_have_url(re.compile(r"/codes/38206$"))
     expect(page.get_by_role("link", name="Remote stem cell coder")).to_be_visible()
+
+
+def test_job_code_tag_leads_to_the_code_page_and_back_to_open_jobs(new_page, app, catalog):
+    with app.app_context():
+        employer = make.employer(company="Summit Oncology")
+        make.job(employer, title="Leukemia abstractor", codes="C92.00, 38206")
+        make.job(employer, title="Cardiology coder", codes="93306")
+    page = new_page()
+    page.goto("/jobs")
+    page.get_by_role("link", name="Leukemia abstractor").click()
+    expect(page.get_by_text("Acute myeloblastic leukemia, not having achieved remission")).to_be_visible()
+    page.get_by_role("list").get_by_role("link", name="C92.00").click()
+    expect(page).to_have_url(re.compile(r"/codes/C92\.00$"))
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs).to_contain_text("Myeloid leukemia")
+    open_jobs = page.get_by_role("region", name="Open jobs that need C92.00")
+    expect(open_jobs.get_by_role("link", name="Cardiology coder")).to_have_count(0)
+    open_jobs.get_by_role("link", name="Leukemia abstractor").click()
+    expect(page.get_by_role("heading", name="Leukemia abstractor")).to_be_visible()

@@ -1,0 +1,169 @@
+"""Filling the code catalog: our reference data, ICD-10-CM, and licensed descriptor files."""
+import csv
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+
+from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, PATTERNS, normalise
+from jobboard.extensions import db
+from jobboard.models import CatalogCode
+from jobboard.models import code as kinds
+
+DATA = Path(__file__).parent / "data"
+REFERENCE_FILES = {CPT: "cpt_ranges.csv", HCPCS: "hcpcs_sections.csv",
+                   ICD10PCS: "pcs_sections.csv"}
+OUR_SOURCE = "codeboard"
+ICD_SOURCE = "simple-icd-10-cm"
+
+# ICD-10-CM chapter -> the specialties that code in it most.
+ICD_CHAPTER_SPECIALTIES = {
+    "2": ["hematology-oncology"], "3": ["hematology-oncology"],
+    "4": ["risk-adjustment-hcc"], "9": ["cardiology"], "13": ["orthopedics"],
+    "18": ["emergency-department"], "19": ["emergency-department", "orthopedics"],
+    "20": ["emergency-department"],
+}
+
+
+def _span(entry) -> int:
+    """How wide a range is (codes of one length sort like base-36 numbers)."""
+    return int(entry["range_end"], 36) - int(entry["range_start"], 36)
+
+
+def suffix_class(code: str) -> str:
+    """CPT Category II, III and lab codes (…F, …T, …U) form series of their own."""
+    return code[-1] if len(code) == 5 and code[-1].isalpha() and code[0].isdigit() else "#"
+
+
+def contains(entry, code: str) -> bool:
+    return (len(code) == len(entry["range_start"])
+            and suffix_class(code) == suffix_class(entry["range_start"])
+            and entry["range_start"] <= code <= entry["range_end"])
+
+
+def _ranges(system: str) -> list[dict]:
+    with open(DATA / REFERENCE_FILES[system], newline="") as f:
+        rows = list(csv.DictReader(f))
+    entries = []
+    for row in rows:
+        start, end = row["range"].split("-")
+        entries.append({
+            "system": system, "code": row["range"], "kind": kinds.RANGE,
+            "title": row["name"], "summary": row["explanation"],
+            "range_start": start, "range_end": end, "parent_code": None,
+            "specialties": [s for s in row["specialties"].split(";") if s],
+            "notes": {}, "licensed": False, "source": OUR_SOURCE})
+    for entry in entries:
+        enclosing = [o for o in entries if o is not entry and _span(o) > _span(entry)
+                     and contains(o, entry["range_start"]) and contains(o, entry["range_end"])]
+        if enclosing:
+            entry["parent_code"] = min(enclosing, key=_span)["code"]
+        else:
+            entry["kind"] = kinds.SECTION
+    return entries
+
+
+def load_reference_data() -> int:
+    """Our own sections and ranges for CPT, HCPCS and ICD-10-PCS; idempotent."""
+    db.session.execute(delete(CatalogCode).where(CatalogCode.source == OUR_SOURCE))
+    rows = [entry for system in REFERENCE_FILES for entry in _ranges(system)]
+    db.session.execute(insert(CatalogCode), rows)
+    db.session.commit()
+    return len(rows)
+
+
+def _icd10cm_module():
+    # The package warns about its own use of a deprecated importlib call on import.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+    return simple_icd_10_cm
+
+
+def load_icd10cm(batch: int = 5000) -> int:
+    """The whole ICD-10-CM code set with chapters, blocks and notes; idempotent.
+
+    Runs only in the CLI: importing the package takes seconds and ~185 MB.
+    """
+    cm = _icd10cm_module()
+    rows: dict[str, dict] = {}
+    for code in cm.get_all_codes(True):
+        if code in rows:
+            # A block of one category (B10, C7A ...) is listed twice, as block and category;
+            # keep one entry, a category under the block's parent.
+            rows[code]["kind"] = kinds.CATEGORY
+            continue
+        if cm.is_chapter(code):
+            kind = kinds.CHAPTER
+        elif cm.is_block(code):
+            kind = kinds.BLOCK
+        elif cm.is_leaf(code):
+            kind = kinds.CODE
+        else:
+            kind = kinds.CATEGORY
+        notes = {name: value for name, value in (
+            ("includes", cm.get_includes(code)), ("inclusion_terms", cm.get_inclusion_term(code)),
+            ("excludes1", cm.get_excludes1(code)), ("excludes2", cm.get_excludes2(code)),
+            ("code_first", cm.get_code_first(code)),
+            ("use_additional_code", cm.get_use_additional_code(code))) if value}
+        parent = cm.get_parent(code) or None
+        rows[code] = {"system": ICD10CM, "code": code, "kind": kind,
+                     "title": cm.get_description(code), "summary": None,
+                     "parent_code": parent if parent != code else None, "range_start": None,
+                     "range_end": None, "notes": notes, "licensed": False, "source": ICD_SOURCE,
+                     "specialties": ICD_CHAPTER_SPECIALTIES.get(code, [])
+                     if kind == kinds.CHAPTER else []}
+    rows = list(rows.values())
+    db.session.execute(delete(CatalogCode).where(CatalogCode.system == ICD10CM))
+    for i in range(0, len(rows), batch):
+        db.session.execute(insert(CatalogCode), rows[i:i + batch])
+    db.session.commit()
+    return len(rows)
+
+
+@dataclass
+class ImportReport:
+    loaded: int = 0
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, code, reason
+
+
+def import_descriptors(path: str | Path, system: str, source: str) -> ImportReport:
+    """Load a licensed descriptor file (CSV with code,title[,summary]); all or nothing per row.
+
+    Rows whose code does not fit the system's format, or that lack a title, are rejected
+    with their line number; the rest are loaded (replacing earlier imports of those codes).
+    """
+    report = ImportReport()
+    pattern = PATTERNS[system]
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = {"code", "title"} - {(n or "").strip().lower() for n in reader.fieldnames or []}
+        if missing:
+            raise ValueError(f"the file needs the columns code and title (missing: "
+                             f"{', '.join(sorted(missing))})")
+        rows: dict[str, dict] = {}
+        for line, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+            code, title = normalise(row.get("code", "")), row.get("title", "")
+            if not pattern.match(code):
+                report.rejected.append((line, code, f"not a {system} code"))
+            elif not title:
+                report.rejected.append((line, code, "no title"))
+            elif len(title) > 2000:
+                report.rejected.append((line, code, "title longer than 2,000 characters"))
+            else:
+                rows[code] = {"title": title, "summary": row.get("summary") or None}
+    existing = {c.code: c for c in db.session.scalars(
+        select(CatalogCode).where(CatalogCode.system == system,
+                                  CatalogCode.code.in_(list(rows))))} if rows else {}
+    for code, values in rows.items():
+        entry = existing.get(code) or CatalogCode(system=system, code=code, kind=kinds.CODE,
+                                                  specialties=[], notes={})
+        entry.title, entry.summary = values["title"], values["summary"]
+        entry.licensed = system == CPT
+        entry.source = source[:40]
+        db.session.add(entry)
+    db.session.commit()
+    report.loaded = len(rows)
+    return report
