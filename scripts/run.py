@@ -46,6 +46,7 @@ def main() -> None:
         flask("search", "setup", env=env)
         flask("seed-demo", "--if-empty", env=env)
         flask("codes", "load", "--if-empty", env=env)
+        flask("jobs", "expire", env=env)
         flask("search", "sync", env=env)
         # Catches the index up on its own after an outage of the search server.
         watcher = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "search",

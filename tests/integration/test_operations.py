@@ -94,3 +94,22 @@ def test_jobs_expire_command(runner, app):
     assert "Expired 1 jobs" in result.output
     with app.app_context():
         assert db.session.get(Job, job_id).status == "expired"
+
+
+def test_an_unexpected_error_gets_a_friendly_500_page_and_json_for_the_api(database_url):
+    app = create_app({"SECRET_KEY": "x", "MEILI_URL": None,
+                      "SQLALCHEMY_DATABASE_URI": database_url})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    @app.get("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    page = client.get("/boom")
+    assert page.status_code == 500 and "Something went wrong" in page.get_data(as_text=True)
+    assert "a bug" not in page.get_data(as_text=True)
+    assert client.get("/api/v1/boom").json["error"]["status"] == 500
