@@ -1,19 +1,18 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from jobboard import vocab
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef
 from jobboard.coders import services as coder_services
-from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.coders.forms import ApplyForm
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.forms import show_errors
+from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
 from jobboard.models import job as st
 from jobboard.search import service as search
@@ -75,6 +74,8 @@ def chips(query):
                           search_url(param, value, add=False)))
     for code in request.args.getlist("code"):
         found.append((f"Code {code.strip().upper()}", search_url("code", code, add=False)))
+    if request.args.get("family") and query.code_prefix:
+        found.append((f"Codes {query.code_prefix}…", search_url("family", None, False)))
     if query.salary_min:
         found.append((f"Pay from ${query.salary_min:,}/yr", search_url("salary_min", None, False)))
     if query.posted_within:

@@ -251,3 +251,10 @@ def test_the_master_key_never_reaches_a_page(app, client, search):
 def test_healthz_reports_search_and_pending_updates(client, search):
     health = client.get("/healthz").json
     assert health["search"] == {"status": "ok", "pending_updates": 0}
+
+
+def test_a_family_filter_shows_as_a_removable_chip(app, client, search):
+    with app.app_context():
+        post(title="Harvest", codes="38206")
+    html = client.get("/jobs?family=382").get_data(as_text=True)
+    assert 'aria-label="Remove filter Codes 382…"' in html and "382… family" in html
