@@ -22,7 +22,7 @@ def require(ok: bool, reason: str) -> None:
     if not ok:
         if CI:
             pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
 
 
 @pytest.fixture(scope="session")

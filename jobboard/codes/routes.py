@@ -24,7 +24,8 @@ def preview():
     titles = services.titles_for(known[:50])
     last = tokens[-1] if tokens and refs[-1] is None else ""
     suggestions = lookup(last, limit=8)[0] if len(last) >= 2 else []
-    return render_template("codes/_preview.html", items=list(zip(tokens, refs)), titles=titles,
+    return render_template("codes/_preview.html", items=list(zip(tokens, refs, strict=True)),
+                           titles=titles,
                            suggestions=suggestions, partial=last)
 
 

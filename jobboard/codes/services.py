@@ -183,16 +183,20 @@ def suggestions(text: str) -> list[CodeRef]:
     return sorted(seen.values(), key=lambda r: r.code)[:10]
 
 
+def short_description(ref: CodeRef) -> str | None:
+    """One line for a code: its title where we may show one, else the range it falls in."""
+    own = entry(ref.system, ref.code)
+    if own is not None and own.title and (ref.system != CPT or own.licensed):
+        return own.title
+    if ref.system == ICD10CM:
+        ancestors = _icd_ancestors(ref, own)
+        return f"under {ancestors[-1].code}: {ancestors[-1].title}" if ancestors else None
+    ranges = enclosing_ranges(ref)
+    return f"in {ranges[-1].code}: {ranges[-1].title}" if ranges else None
+
+
 def titles_for(refs: list[CodeRef]) -> dict[str, str]:
-    """A short description for each code we may describe: its title, or its range's name."""
-    out = {}
-    for ref in refs:
-        info = describe(ref)
-        if info.title:
-            out[ref.code] = info.title
-        elif info.range:
-            out[ref.code] = f"in {info.range.code}: {info.range.title}"
-    return out
+    return {ref.code: text for ref in refs if (text := short_description(ref))}
 
 
 SYSTEM_NAMES = {CPT: "CPT (AMA)", HCPCS: "HCPCS Level II (CMS)",

@@ -67,10 +67,9 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
     ref = recognise(q)
     if ref and not any(h["code"] == ref.code for h in hits):
         # A well-formed code we have no entry for still has a page: say where it falls.
-        from jobboard.codes.services import describe
-        info = describe(ref)
-        title = f"in {info.range.code}: {info.range.title}" if info.range else None
-        hits.insert(0, {"system": ref.system, "code": ref.code, "title": title, "kind": "code"})
+        from jobboard.codes.services import short_description
+        hits.insert(0, {"system": ref.system, "code": ref.code,
+                        "title": short_description(ref), "kind": "code"})
     return hits, degraded
 
 

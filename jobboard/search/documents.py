@@ -21,10 +21,6 @@ def _timestamp(value) -> int | None:
     return int(value.timestamp()) if value else None
 
 
-def _number(value) -> float | None:
-    return float(value) if value is not None else None
-
-
 def document(job: Job) -> dict:
     creds = job.required_credentials + job.preferred_credentials
     return {

@@ -33,11 +33,6 @@ class JobQuery:
     per_page: int = 20
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.q or self.codes or any(self.filters.values())
-                    or self.salary_min or self.posted_within)
-
 
 def _positive_int(args, name, problems, default=None, maximum=None):
     raw = args.get(name, "").strip()
