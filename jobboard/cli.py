@@ -90,6 +90,7 @@ def register(app: Flask) -> None:
         from jobboard.models import CatalogCode
         if if_empty and db.session.scalar(select(func.count()).select_from(CatalogCode)):
             click.echo("The code catalog is already loaded.")
+            _index_codes(only_if_missing=True)  # e.g. the search server's data was reset
             return
         t = time.perf_counter()
         click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")
@@ -118,10 +119,14 @@ def register(app: Flask) -> None:
             click.echo(f"  ... and {len(report.rejected) - 100} more")
         _index_codes()
 
-    def _index_codes():
+    def _index_codes(only_if_missing: bool = False):
         from flask import current_app
         if current_app.config.get("MEILI_URL"):
+            from jobboard.search.client import index_uid
             from jobboard.search.codes_index import index_all
+            from jobboard.search.sync import index_exists
+            if only_if_missing and index_exists(index_uid("codes")):
+                return
             click.echo(f"Indexed {index_all()} catalog entries for lookup.")
 
     app.cli.add_command(codes)

@@ -114,7 +114,7 @@ def describe(ref: CodeRef) -> CodeInfo:
     if ref.system == CPT:
         info.notice = AMA_LICENSED_NOTICE if own is not None and own.licensed else AMA_NOTICE
     specialties: list[str] = []
-    for node in [*ancestors, *([own] if own else [])]:
+    for node in reversed([*ancestors, *([own] if own else [])]):  # most specific first
         specialties += [s for s in node.specialties or [] if s not in specialties]
     info.specialties = [s for s in specialties if s in vocab.SPECIALTIES]
     info.related = related_codes(ref, own, ancestors)

@@ -8,7 +8,7 @@ from jobboard.extensions import db
 from jobboard.models import CatalogCode
 from jobboard.models import code as kinds
 from jobboard.search.client import SEARCH_ERRORS, client, configured, index_uid, wait
-from jobboard.search.sync import TaskFailed, _check, _exists
+from jobboard.search.sync import TaskFailed, check_task, index_exists
 
 log = logging.getLogger(__name__)
 SETTINGS = {
@@ -33,16 +33,16 @@ def index_all(batch: int = 10_000) -> int:
     """Put the whole catalog in the codes index (after `codes load` or `codes import`)."""
     uid = index_uid("codes")
     c = client()
-    if not _exists(uid):
-        _check(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
-    _check(wait(c.index(uid).update_settings(SETTINGS).task_uid, 60_000))
+    if not index_exists(uid):
+        check_task(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
+    check_task(wait(c.index(uid).update_settings(SETTINGS).task_uid, 60_000))
     rows = db.session.execute(select(CatalogCode.system, CatalogCode.code, CatalogCode.title,
                                      CatalogCode.summary, CatalogCode.kind,
                                      CatalogCode.licensed)).all()
     tasks = [c.index(uid).add_documents([_doc(r) for r in rows[i:i + batch]], primary_key="id")
              .task_uid for i in range(0, len(rows), batch)]
     for task in tasks:
-        _check(wait(task, 600_000))
+        check_task(wait(task, 600_000))
     return len(rows)
 
 

@@ -23,7 +23,7 @@ class TaskFailed(RuntimeError):
     pass
 
 
-def _check(task) -> None:
+def check_task(task) -> None:
     if task.status != "succeeded":
         error = task.error or {}
         raise TaskFailed(f"task {task.uid} {task.status}: {error.get('code')}: "
@@ -33,12 +33,12 @@ def _check(task) -> None:
 def apply_settings(uid: str) -> None:
     """Create the index if needed and apply the settings; idempotent."""
     c = client()
-    if not _exists(uid):
-        _check(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
-    _check(wait(c.index(uid).update_settings(settings.JOBS).task_uid, 60_000))
+    if not index_exists(uid):
+        check_task(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
+    check_task(wait(c.index(uid).update_settings(settings.JOBS).task_uid, 60_000))
 
 
-def _exists(uid: str) -> bool:
+def index_exists(uid: str) -> bool:
     try:
         client().get_index(uid)
         return True
@@ -92,12 +92,12 @@ def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
     last_uid = None
     if docs:
         task = wait(index.add_documents(docs, primary_key="id").task_uid)
-        _check(task)
+        check_task(task)
         last_uid = task.uid
     if gone:
         # Deleting by id list is deprecated in the client; the id filter does the same.
         task = wait(index.delete_documents(filter=f"id IN [{', '.join(map(str, gone))}]").task_uid)
-        _check(task)
+        check_task(task)
         last_uid = task.uid
     for r in rows:
         r.done_at, r.task_uid, r.last_error = now, last_uid, None
@@ -137,7 +137,7 @@ def reindex(batch: int = BATCH) -> int:
     """Rebuild the index into a new one and swap it in: search is never empty meanwhile."""
     c = client()
     live = index_uid("jobs")
-    if not _exists(live):
+    if not index_exists(live):
         apply_settings(live)
     started = utcnow()
     mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
@@ -158,9 +158,9 @@ def reindex(batch: int = BATCH) -> int:
         last_id = jobs[-1].id
         db.session.expunge_all()
     for uid in tasks:
-        _check(wait(uid, 600_000))
-    _check(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
-    _check(wait(c.delete_index(fresh).task_uid))
+        check_task(wait(uid, 600_000))
+    check_task(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
+    check_task(wait(c.delete_index(fresh).task_uid))
     # Rows up to the mark are reflected in the rebuilt index; later changes may not be,
     # so they are pushed again.
     db.session.execute(update(SearchOutbox).where(SearchOutbox.id <= mark,

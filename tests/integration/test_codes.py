@@ -218,3 +218,14 @@ def test_job_descriptions_cannot_break_out_of_the_json_ld(app, client, catalog):
                           description="Evil </script><script>alert(1)</script> text here").id
     html = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "<script>alert(1)" not in html
+
+
+def test_specialties_list_the_most_specific_first(ctx, catalog):
+    assert describe(recognise("38206")).specialties == ["hematology-oncology", "general-surgery"]
+
+
+def test_codes_load_if_empty_rebuilds_a_missing_lookup_index(app, runner, catalog, search):
+    result = runner.invoke(args=["codes", "load", "--if-empty"])
+    assert "already loaded" in result.output and "Indexed" in result.output
+    again = runner.invoke(args=["codes", "load", "--if-empty"])
+    assert "Indexed" not in again.output
