@@ -157,7 +157,7 @@ def main() -> None:
         gunicorn("bench.bare:app", {}, ports["bare"], servers, "/ping")
 
         from jobboard.search.query import parse_args
-        from jobboard.search.service import search_params
+        from jobboard.search.service import search_requests
         from jobboard.database import utcnow
         session = requests.Session()
         meili_session = requests.Session()
@@ -169,9 +169,9 @@ def main() -> None:
                 for params in queries:
                     timings["app"].append(timed_get(
                         session, f"http://127.0.0.1:{ports['app']}/api/v1/jobs", params))
-                    body = search_params(parse_args(MultiDict(params)), utcnow())
+                    body, _ = search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid)
                     t = time.perf_counter()
-                    r = meili_session.post(f"{meili.url}/indexes/{jobs_uid}/search", json=body,
+                    r = meili_session.post(f"{meili.url}/multi-search", json={"queries": body},
                                            timeout=30)
                     timings["meili"].append((time.perf_counter() - t) * 1000)
                     r.raise_for_status()

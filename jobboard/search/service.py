@@ -1,5 +1,6 @@
 """Job search for the web layer: Meilisearch when it answers, the database when it does not."""
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -71,11 +72,36 @@ def search_params(query: JobQuery, now) -> dict:
     return params
 
 
+FACET_OF_FILTER = {"specialty": "specialties", "credential": "credentials", "setting": "setting",
+                   "work_mode": "work_mode", "state": "state",
+                   "employment_type": "employment_type"}
+
+
+def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[str]]:
+    """The multi-search the app sends: the search itself, then for each filter group in use
+    its counts as if that group were not selected, so a coder can widen Cardiology to
+    Cardiology or Radiology (disjunctive facets). Returns (queries, the facet each extra
+    query counts)."""
+    queries = [{"indexUid": uid, **search_params(query, now)}]
+    attributes = []
+    for name, values in query.filters.items():
+        if values:
+            without = replace(query, filters={**query.filters, name: []})
+            attributes.append(FACET_OF_FILTER[name])
+            queries.append({"indexUid": uid, "q": query.words, "filter": meili_filter(without, now),
+                            "facets": [FACET_OF_FILTER[name]], "limit": 0,
+                            "matchingStrategy": "all"})
+    return queries, attributes
+
+
 def meili_search(query: JobQuery) -> SearchPage:
     now = utcnow()
-    params = search_params(query, now)
-    index = search_client.client().index(search_client.index_uid("jobs"))
-    result = index.search(params.pop("q"), params)
+    queries, attributes = search_requests(query, now, search_client.index_uid("jobs"))
+    results = search_client.client().multi_search(queries)["results"]
+    result = results[0]
+    for attribute, counts in zip(attributes, results[1:], strict=True):
+        result.setdefault("facetDistribution", {})[attribute] = \
+            counts.get("facetDistribution", {}).get(attribute, {})
     ids = [hit["id"] for hit in result["hits"]]
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))

@@ -100,7 +100,26 @@ def test_facets_count_and_filters_narrow(app, client, search):
     assert titles(client, "/api/v1/jobs?state=tx") == ["A"]
     html = client.get("/jobs?specialty=cardiology").get_data(as_text=True)
     assert 'aria-label="Remove filter Cardiology"' in html
-    assert "Radiology</a> <small>(1)</small>" not in html  # facets follow the filter
+    assert 'href="/jobs?specialty=cardiology&amp;specialty=radiology"' in html
+
+
+def test_facet_groups_count_as_if_their_own_selection_were_absent(app, client, search):
+    with app.app_context():
+        e = make.employer()
+        post(e, title="A", specialties=["cardiology"], work_mode="onsite", city="Austin",
+             state="TX", codes="93306")
+        post(e, title="B", specialties=["cardiology"], work_mode="remote", codes="93306")
+        post(e, title="C", specialties=["radiology"], work_mode="remote", codes="70553")
+    facets = client.get("/api/v1/jobs?specialty=cardiology").json["facets"]
+    # the specialty group still offers radiology, so the selection can be widened ...
+    assert facets["specialties"] == {"cardiology": 2, "radiology": 1}
+    # ... while every other group counts within the selection
+    assert facets["work_mode"] == {"onsite": 1, "remote": 1}
+    assert facets["codes"] == {"93306": 2}
+    both = client.get("/api/v1/jobs?specialty=cardiology&work_mode=remote").json
+    assert both["total"] == 1
+    assert both["facets"]["work_mode"] == {"onsite": 1, "remote": 1}
+    assert both["facets"]["specialties"] == {"cardiology": 1, "radiology": 1}
 
 
 def test_salary_filter_compares_hourly_and_yearly_pay_on_one_scale(app, client, search):
