@@ -82,13 +82,17 @@ def test_remote_cpc_inpatient_finds_jobs_with_all_three(app, client, search):
     assert titles(client, "/api/v1/jobs?q=remote+CPC+inpatient") == ["Inpatient coder"]
 
 
-def test_facets_count_and_filters_narrow(app, client, search):
+@pytest.fixture
+def cardiology_and_radiology(app, search):
     with app.app_context():
         e = make.employer()
         post(e, title="A", specialties=["cardiology"], work_mode="onsite", city="Austin",
              state="TX", codes="93306")
         post(e, title="B", specialties=["cardiology"], work_mode="remote", codes="93306")
         post(e, title="C", specialties=["radiology"], work_mode="remote", codes="70553")
+
+
+def test_facets_count_and_filters_narrow(client, cardiology_and_radiology):
     data = client.get("/api/v1/jobs").json
     assert data["total"] == 3
     assert data["facets"]["specialties"] == {"cardiology": 2, "radiology": 1}
@@ -103,13 +107,8 @@ def test_facets_count_and_filters_narrow(app, client, search):
     assert 'href="/jobs?specialty=cardiology&amp;specialty=radiology"' in html
 
 
-def test_facet_groups_count_as_if_their_own_selection_were_absent(app, client, search):
-    with app.app_context():
-        e = make.employer()
-        post(e, title="A", specialties=["cardiology"], work_mode="onsite", city="Austin",
-             state="TX", codes="93306")
-        post(e, title="B", specialties=["cardiology"], work_mode="remote", codes="93306")
-        post(e, title="C", specialties=["radiology"], work_mode="remote", codes="70553")
+def test_facet_groups_count_as_if_their_own_selection_were_absent(client,
+                                                                   cardiology_and_radiology):
     facets = client.get("/api/v1/jobs?specialty=cardiology").json["facets"]
     # the specialty group still offers radiology, so the selection can be widened ...
     assert facets["specialties"] == {"cardiology": 2, "radiology": 1}
