@@ -105,12 +105,12 @@ def main() -> None:
             from jobboard import demo
             from jobboard.extensions import db
             from jobboard.models import Job
+            from jobboard.models.job import listing_loads
             from jobboard.search import sync
             from jobboard.search.client import client, index_uid, wait
             from jobboard.search.documents import document
             from jobboard.search.settings import JOBS
             from sqlalchemy import select
-            from sqlalchemy.orm import selectinload
             upgrade()
             t = time.perf_counter()
             demo.seed(args.jobs, args.seed, "bench-password")
@@ -126,8 +126,7 @@ def main() -> None:
             t = time.perf_counter()
             docs = [document(j) for j in db.session.scalars(
                 select(Job).where(Job.status == "published").order_by(Job.id)
-                .options(selectinload(Job.codes), selectinload(Job.specialties),
-                         selectinload(Job.credentials), selectinload(Job.company)))]
+                .options(*listing_loads()))]
             build_s = time.perf_counter() - t
             raw = client().index("raw_jobs")
             wait(client().create_index("raw_jobs", {"primaryKey": "id"}).task_uid)

@@ -3,7 +3,6 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from jobboard import vocab
 from jobboard.codes.catalog import contains
@@ -12,6 +11,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
 from jobboard.models import code as kinds
+from jobboard.models.job import listing_loads
 from jobboard.search.sql import open_jobs
 
 AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
@@ -152,8 +152,7 @@ def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
 def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20):
     stmt = (select(Job).join(JobCode).where(JobCode.system == ref.system,
                                             JobCode.code == ref.code, open_jobs(utcnow()))
-            .options(selectinload(Job.codes), selectinload(Job.company),
-                     selectinload(Job.credentials))
+            .options(*listing_loads())
             .order_by(Job.published_at.desc(), Job.id.desc()))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 

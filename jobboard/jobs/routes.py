@@ -1,7 +1,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from jobboard import vocab
@@ -15,6 +14,7 @@ from jobboard.forms import show_errors
 from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
 from jobboard.models import job as st
+from jobboard.models.job import listing_loads
 from jobboard.search import service as search
 from jobboard.search.query import parse_args
 
@@ -95,8 +95,7 @@ def browse():
 
 def get_visible_job(job_id: int) -> Job:
     """A job anyone may see: published once (drafts only to their own company)."""
-    job = db.session.scalar(select(Job).where(Job.id == job_id).options(
-        selectinload(Job.codes), selectinload(Job.company)))
+    job = db.session.scalar(select(Job).where(Job.id == job_id).options(*listing_loads()))
     if job is None:
         abort(404)
     if job.status in (st.DRAFT, st.PENDING) and not (

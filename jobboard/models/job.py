@@ -2,7 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from jobboard import vocab
 from jobboard.extensions import db
@@ -91,6 +91,16 @@ class Job(db.Model):
     @property
     def annual_salary_max(self) -> int | None:
         return _annual(self.salary_max, self.salary_period)
+
+
+def listing_loads() -> tuple:
+    """What a listing (job page, card, search hit or document) reads besides the job row.
+
+    A function, not a constant: building the options configures the mappers, which must
+    wait until every model is imported.
+    """
+    return (selectinload(Job.codes), selectinload(Job.specialties),
+            selectinload(Job.credentials), selectinload(Job.company))
 
 
 def _annual(amount: Decimal | None, period: str | None) -> int | None:

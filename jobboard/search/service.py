@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from jobboard.extensions import db
 from jobboard.models import Job
+from jobboard.models.job import listing_loads
 from jobboard.database import utcnow
 from jobboard.search import client as search_client
 from jobboard.search import sql
@@ -105,8 +105,7 @@ def meili_search(query: JobQuery) -> SearchPage:
     ids = [hit["id"] for hit in result["hits"]]
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))
-        .options(selectinload(Job.codes), selectinload(Job.specialties),
-                 selectinload(Job.credentials), selectinload(Job.company)))}
+        .options(*listing_loads()))}
     # The database is the truth: a hit whose job closed a moment ago is left out.
     jobs = [by_id[i] for i in ids if i in by_id and by_id[i].is_open(now)]
     highlights = {hit["id"]: {"title": _highlight(hit["_formatted"]["title"])}

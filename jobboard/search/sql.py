@@ -2,12 +2,12 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from jobboard import vocab
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
+from jobboard.models.job import listing_loads
 from jobboard.database import utcnow
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
@@ -60,8 +60,7 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
         order = [func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min), 0).desc(), *order]
     jobs = db.session.scalars(
         select(Job).where(*where).order_by(*order)
-        .options(selectinload(Job.codes), selectinload(Job.specialties),
-                 selectinload(Job.credentials), selectinload(Job.company))
+        .options(*listing_loads())
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
     return SearchPage(jobs=list(jobs), total=total, page=query.page, per_page=query.per_page,

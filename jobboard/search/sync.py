@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
 
 from jobboard.extensions import db
 from jobboard.models import Job, SearchOutbox
+from jobboard.models.job import listing_loads
 from jobboard.database import utcnow
 from jobboard.search import settings
 from jobboard.search.client import SEARCH_ERRORS, client, index_uid, wait
@@ -84,8 +84,7 @@ def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
     ids = sorted({r.job_id for r in rows})
     jobs = db.session.scalars(
         select(Job).where(Job.id.in_(ids), open_jobs(now))
-        .options(selectinload(Job.codes), selectinload(Job.specialties),
-                 selectinload(Job.credentials), selectinload(Job.company))).all()
+        .options(*listing_loads())).all()
     docs = [document(j) for j in jobs]
     gone = sorted(set(ids) - {j.id for j in jobs})
     index = client().index(index_uid("jobs"))
@@ -148,8 +147,7 @@ def reindex(batch: int = BATCH) -> int:
     while True:
         jobs = db.session.scalars(
             select(Job).where(open_jobs(started), Job.id > last_id).order_by(Job.id).limit(batch)
-            .options(selectinload(Job.codes), selectinload(Job.specialties),
-                     selectinload(Job.credentials), selectinload(Job.company))).all()
+            .options(*listing_loads())).all()
         if not jobs:
             break
         # Enqueue without waiting: Meilisearch indexes one batch while the next is read.
