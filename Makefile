@@ -7,7 +7,7 @@ PYTEST := $(PY) -m pytest
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PORT
 
-.PHONY: setup run test test-sqlite test-postgres services bench clean
+.PHONY: setup run test lint test-sqlite test-postgres services bench clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -28,7 +28,10 @@ run: setup
 services:
 	@bash scripts/test-services.sh
 
-test: setup services
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup services lint
 	$(PYTEST) tests
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(PYTEST) tests
 

@@ -101,6 +101,7 @@ def main() -> None:
     try:
         with app.app_context():
             from flask_migrate import upgrade
+            from sqlalchemy import select
 
             from jobboard import demo
             from jobboard.extensions import db
@@ -110,7 +111,6 @@ def main() -> None:
             from jobboard.search.client import client, index_uid, wait
             from jobboard.search.documents import document
             from jobboard.search.settings import JOBS
-            from sqlalchemy import select
             upgrade()
             t = time.perf_counter()
             demo.seed(args.jobs, args.seed, "bench-password")
@@ -155,9 +155,9 @@ def main() -> None:
                              "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
         gunicorn("bench.bare:app", {}, ports["bare"], servers, "/ping")
 
+        from jobboard.database import utcnow
         from jobboard.search.query import parse_args
         from jobboard.search.service import search_requests
-        from jobboard.database import utcnow
         session = requests.Session()
         meili_session = requests.Session()
         meili_session.headers["Authorization"] = f"Bearer {key}"

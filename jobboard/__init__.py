@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from jobboard import models  # noqa: F401  (the whole schema, for db and migrations)
+    from jobboard import models
     from jobboard.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -46,8 +46,8 @@ def register_blueprints(app: Flask) -> None:
     from jobboard import assets, health
     from jobboard.api.routes import bp as api
     from jobboard.auth.routes import bp as auth
-    from jobboard.codes.routes import bp as codes
     from jobboard.coders.routes import bp as coders
+    from jobboard.codes.routes import bp as codes
     from jobboard.employers.routes import bp as employers
     from jobboard.jobs.routes import bp as jobs
 

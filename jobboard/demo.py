@@ -4,11 +4,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 from jobboard import vocab
-from jobboard.extensions import db
-from jobboard.models import (CoderProfile, Company, Job, JobCode, JobCredential, JobSpecialty,
-                             SearchOutbox, User)
-from jobboard.models import job as st
 from jobboard.database import utcnow
+from jobboard.extensions import db
+from jobboard.models import (
+    CoderProfile,
+    Company,
+    Job,
+    JobCode,
+    JobCredential,
+    JobSpecialty,
+    SearchOutbox,
+    User,
+)
+from jobboard.models import job as st
 
 COMPANIES = [
     ("Riverbend Health System", "https://riverbend-health.example"),

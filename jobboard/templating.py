@@ -5,9 +5,9 @@ from decimal import Decimal
 from flask import Flask
 
 from jobboard import vocab
+from jobboard.database import utcnow
 from jobboard.markdown import render_markdown
 from jobboard.models import application as ap
-from jobboard.database import utcnow
 
 
 def money(amount: Decimal | None) -> str:

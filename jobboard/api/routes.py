@@ -4,8 +4,8 @@ from flask import Blueprint, jsonify, request, url_for
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import recognise
 from jobboard.models import Job
-from jobboard.search.codes_index import lookup
 from jobboard.search import service as search
+from jobboard.search.codes_index import lookup
 from jobboard.search.query import parse_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

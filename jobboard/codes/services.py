@@ -97,10 +97,7 @@ def family_prefix(ref: CodeRef) -> str:
 def describe(ref: CodeRef) -> CodeInfo:
     own = entry(ref.system, ref.code)
     info = CodeInfo(ref=ref, in_catalog=own is not None, family=family_prefix(ref))
-    if ref.system == ICD10CM:
-        ancestors = _icd_ancestors(ref, own)
-    else:
-        ancestors = enclosing_ranges(ref)
+    ancestors = _icd_ancestors(ref, own) if ref.system == ICD10CM else enclosing_ranges(ref)
     info.breadcrumbs = [Crumb(a.code, a.title, a.kind, a.summary) for a in ancestors]
     if own is not None:
         info.kind = own.kind

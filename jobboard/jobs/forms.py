@@ -1,6 +1,13 @@
 from flask_wtf import FlaskForm
-from wtforms import (DecimalField, SelectChoice, IntegerField, RadioField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from jobboard import vocab

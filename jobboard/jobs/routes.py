@@ -4,10 +4,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jobboard import vocab
-from jobboard.codes import services as code_services
-from jobboard.codes.formats import CodeRef
 from jobboard.coders import services as coder_services
 from jobboard.coders.forms import ApplyForm
+from jobboard.codes import services as code_services
+from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.forms import show_errors

@@ -8,11 +8,11 @@ from sqlalchemy import select, update
 
 from jobboard import vocab
 from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
 from jobboard.models import job as st
-from jobboard.database import utcnow
 from jobboard.search import outbox
 
 

@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobboard.extensions import db
 from jobboard.database import utcnow
+from jobboard.extensions import db
 
 SUBMITTED = "submitted"
 REVIEWING = "reviewing"

@@ -5,8 +5,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from jobboard import vocab
-from jobboard.extensions import db
 from jobboard.database import utcnow
+from jobboard.extensions import db
 
 DRAFT = "draft"
 PENDING = "pending"  # kept for admin moderation, which comes later

@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jobboard.extensions import db
 from jobboard.database import utcnow
+from jobboard.extensions import db
 
 
 class SearchOutbox(db.Model):

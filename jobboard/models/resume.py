@@ -3,8 +3,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobboard.extensions import db
 from jobboard.database import utcnow
+from jobboard.extensions import db
 
 
 class Resume(db.Model):

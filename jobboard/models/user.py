@@ -5,8 +5,8 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from jobboard.extensions import db
 from jobboard.database import utcnow
+from jobboard.extensions import db
 
 CODER = "coder"
 EMPLOYER = "employer"

@@ -71,10 +71,9 @@ class MeiliServer:
             # Through the environment: on the command line the key would show in `ps`, and a
             # key starting with "-" would read as an option.
             env["MEILI_MASTER_KEY"] = self.master_key
-        log = open(self.db_path / "meilisearch.log", "ab")
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=env)
-        log.close()
+        with open(self.db_path / "meilisearch.log", "ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, env=env)
         self.wait_healthy(timeout)
         return self
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job
 from jobboard.models.job import listing_loads
-from jobboard.database import utcnow
 from jobboard.search import client as search_client
 from jobboard.search import sql
 from jobboard.search.query import JobQuery

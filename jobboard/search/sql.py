@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 
 from jobboard import vocab
+from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
-from jobboard.database import utcnow
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 

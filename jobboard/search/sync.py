@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, SearchOutbox
 from jobboard.models.job import listing_loads
-from jobboard.database import utcnow
 from jobboard.search import settings
 from jobboard.search.client import SEARCH_ERRORS, client, index_uid, wait
 from jobboard.search.documents import document

@@ -10,7 +10,8 @@ from jobboard.extensions import db
 from jobboard.jobs import services as job_services
 from jobboard.models import Job, SearchOutbox, User
 from jobboard.search import sync
-from jobboard.search.client import client as meili, index_uid
+from jobboard.search.client import client as meili
+from jobboard.search.client import index_uid
 from tests import factories as make
 
 

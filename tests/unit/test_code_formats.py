@@ -1,7 +1,15 @@
 import pytest
 
-from jobboard.codes.formats import (CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, MalformedCodes,
-                                    parse_code_list, recognise)
+from jobboard.codes.formats import (
+    CPT,
+    HCPCS,
+    ICD10CM,
+    ICD10PCS,
+    CodeRef,
+    MalformedCodes,
+    parse_code_list,
+    recognise,
+)
 
 
 @pytest.mark.parametrize("token, system", [
