@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from jobboard import models
+    from jobboard import models  # noqa: F401  (the whole schema, for db and migrations)
     from jobboard.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -38,21 +38,30 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        from jobboard.auth.services import load_session_user
+        return load_session_user(session_id)
+
+    from jobboard import tasks
+    tasks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from jobboard import assets, health
+    from jobboard.alerts.routes import bp as alerts
     from jobboard.api.routes import bp as api
     from jobboard.auth.routes import bp as auth
     from jobboard.coders.routes import bp as coders
     from jobboard.codes.routes import bp as codes
     from jobboard.employers.routes import bp as employers
+    from jobboard.feeds.routes import bp as feeds
     from jobboard.jobs.routes import bp as jobs
 
-    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api):
+    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, alerts, feeds):
         app.register_blueprint(bp)
+    if app.config.get("MAIL_DEV_INBOX"):
+        from jobboard.mail.devinbox import bp as devmail
+        app.register_blueprint(devmail)
 
 
 def register_cli(app: Flask) -> None:

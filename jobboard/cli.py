@@ -37,7 +37,61 @@ def register(app: Flask) -> None:
         from jobboard.jobs.services import expire_due_jobs
         click.echo(f"Expired {expire_due_jobs()} jobs.")
 
+    @jobs.command("remind")
+    def remind():
+        """Mail recruiters about jobs that expire within 7 days or have expired (idempotent)."""
+        from jobboard.notifications.services import send_expiry_reminders
+        reminders, notices = send_expiry_reminders()
+        click.echo(f"Queued {reminders} expiry reminders and {notices} expiry notices.")
+
     app.cli.add_command(jobs)
+
+    mail = AppGroup("mail", help="The mail outbox.")
+
+    @mail.command("send")
+    def mail_send():
+        """Send every message waiting in the outbox now (exit 1 if some could not be sent)."""
+        from jobboard.mail import delivery
+        result = delivery.deliver(ignore_backoff=True)
+        status = delivery.status()
+        click.echo(f"Sent {result.sent}; {result.failed} failed and wait; "
+                   f"{result.rejected} refused by the server; {status['pending']} pending."
+                   + (f" Last error: {result.error}" if result.error else ""))
+        if result.failed:
+            raise SystemExit(1)
+
+    app.cli.add_command(mail)
+
+    alerts = AppGroup("alerts", help="Job alerts (saved searches).")
+
+    @alerts.command("send")
+    @click.option("--frequency", type=click.Choice(["instant", "daily", "weekly"]),
+                  default=None, help="Only alerts of this frequency (default: all).")
+    def alerts_send(frequency: str | None):
+        """Mail each saved search the jobs published since its last alert (idempotent)."""
+        from jobboard.alerts.services import send_alerts
+        from jobboard.models.alert import FREQUENCIES
+        mails = jobs = 0
+        for f in [frequency] if frequency else list(FREQUENCIES):
+            m, j = send_alerts(f)
+            mails, jobs = mails + m, jobs + j
+        click.echo(f"Queued {mails} alert mails listing {jobs} jobs.")
+
+    app.cli.add_command(alerts)
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True, help="Worker threads.")
+    def worker(workers: int):
+        """Run the background worker: mail, alerts, reminders, expiry, search sync."""
+        import logging
+
+        from flask import current_app
+
+        from jobboard import tasks
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        tasks.init_app(current_app._get_current_object())
+        click.echo(f"Worker: {workers} threads, queue {type(tasks.huey).__name__}.")
+        tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
     search = AppGroup("search", help="The Meilisearch jobs index.")
 

@@ -53,6 +53,20 @@ class Config:
         "ICD-10-PCS": "https://www.icd10data.com/search?s={code}",
     }
 
+    # Absolute links in mail and feeds; the public address of the site.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # smtp://user:pass@host:587?starttls=1, or smtps://host:465; unset, mail waits in the outbox.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "CodeBoard <no-reply@codeboard.localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # /dev/mail shows the messages the local development SMTP server stored; never in production.
+    MAIL_DEV_INBOX = os.environ.get("MAIL_DEV_INBOX", "").lower() in ("1", "true", "on", "yes")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(INSTANCE / "mail"))
+    SITEMAP_PAGE_SIZE = 50_000  # the most URLs one sitemap file may list
+    RESET_TOKEN_MAX_AGE = 3600
+    VERIFY_TOKEN_MAX_AGE = 7 * 24 * 3600
+    UNSUBSCRIBE_TOKEN_MAX_AGE = 365 * 24 * 3600
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from jobboard.database import utcnow
 from jobboard.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -27,4 +30,15 @@ def healthz():
             overall = "degraded"  # still serving: search answers from the database
     else:
         checks["search"] = {"status": "disabled"}
+    if healthy:
+        from jobboard.mail import delivery
+        from jobboard.tasks import HEARTBEAT
+        from jobboard.workers import last_beat
+        checks["mail"] = delivery.status()
+        beat = last_beat(HEARTBEAT)
+        checks["worker"] = {
+            "last_heartbeat": beat.isoformat() if beat else None,
+            "seconds_since_heartbeat": int((utcnow() - beat).total_seconds()) if beat else None,
+            # The worker beats every minute; three missed beats mean it is not running.
+            "status": "ok" if beat and utcnow() - beat < timedelta(minutes=3) else "missing"}
     return jsonify(status=overall, **checks), 200 if healthy else 503

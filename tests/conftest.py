@@ -1,5 +1,9 @@
-"""Fixtures: one app, database and Meilisearch server per session; clean tables per test."""
+"""Fixtures: one app, database, Meilisearch and SMTP server per session; clean tables per test."""
 import os
+
+# Background tasks run at once in the caller's thread (Huey's immediate mode): the real task
+# code, without a consumer process. test_worker.py runs a real consumer as well.
+os.environ["HUEY_IMMEDIATE"] = "1"
 import re
 import secrets
 import uuid
@@ -11,6 +15,7 @@ from sqlalchemy import make_url, text
 
 from jobboard import create_app
 from jobboard.extensions import db
+from jobboard.mail import devserver
 from jobboard.search.server import MeiliServer, MeiliUnavailable
 from tests import factories
 
@@ -45,7 +50,40 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _app(database_url, tmp_path_factory):
+def smtp_server(tmp_path_factory):
+    """A real SMTP server (aiosmtpd) for the whole session, keeping messages as files."""
+    directory = tmp_path_factory.mktemp("mail")
+    controller = devserver.start(directory)
+    yield MailServer(controller, directory)
+    controller.stop()
+
+
+def link_in(mail, path_part: str) -> str:
+    """The site-relative path of the one link in a mail's text that contains path_part."""
+    [url] = [u for u in re.findall(r"https?://\S+", mail.text) if path_part in u]
+    return url.removeprefix("http://jobs.test")
+
+
+class MailServer:
+    def __init__(self, controller, directory):
+        self.controller, self.directory = controller, directory
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.controller.port}"
+
+    def messages(self, to: str | None = None) -> list:
+        """What the server received, oldest first (optionally only to one address)."""
+        found = list(reversed(devserver.messages(self.directory)))
+        return [m for m in found if to is None or m["To"] == to]
+
+    def clear(self) -> None:
+        for path in self.directory.glob("*.eml"):
+            path.unlink()
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory, smtp_server):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": secrets.token_hex(16),
@@ -56,6 +94,10 @@ def _app(database_url, tmp_path_factory):
         "RATELIMIT_AUTH": "10000 per minute",
         "MEILI_URL": None,
         "SERVER_NAME": None,
+        "MAIL_URL": smtp_server.url,
+        "MAIL_DIR": str(smtp_server.directory),
+        "MAIL_DEV_INBOX": True,
+        "SITE_URL": "http://jobs.test",
     })
     with app.app_context():
         from flask_migrate import upgrade
@@ -86,13 +128,14 @@ def _clean(app) -> None:
 
 
 @pytest.fixture
-def app(_app):
+def app(_app, smtp_server):
     """The session app with empty tables. Tests use `with app.app_context()` for data setup,
     so that each test-client request runs in its own context, as in production."""
     yield _app
     _app.config["MEILI_URL"] = None
     _app.config["MEILI_MASTER_KEY"] = None
     _app.config["MEILI_INDEX_PREFIX"] = ""
+    _app.config["MAIL_URL"] = smtp_server.url
     _clean(_app)
 
 
@@ -104,6 +147,14 @@ def catalog(_app):
         first = (loader.load_reference_data(), loader.load_icd10cm())
         second = (loader.load_reference_data(), loader.load_icd10cm())
     return {"first": first, "second": second}
+
+
+@pytest.fixture
+def mailbox(app, smtp_server):
+    """The session's SMTP server, emptied for this test."""
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from decimal import Decimal
 from werkzeug.security import generate_password_hash
 
 from jobboard.coders import services as coder_services
+from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.jobs import services as job_services
 from jobboard.jobs.services import JobFields
@@ -26,7 +27,7 @@ def _password_hash() -> str:
 def employer(company: str | None = None, email: str | None = None) -> User:
     n = next(_seq)
     user = User(email=email or f"recruiter{n}@example.org", name=f"Recruiter {n}",
-                role="employer", password_hash=_password_hash(),
+                role="employer", password_hash=_password_hash(), email_verified_at=utcnow(),
                 company=Company(name=company or f"Health System {n}", profile="We hire coders."))
     db.session.add(user)
     db.session.commit()
@@ -36,7 +37,7 @@ def employer(company: str | None = None, email: str | None = None) -> User:
 def coder(email: str | None = None, with_resume: bool = True) -> User:
     n = next(_seq)
     user = User(email=email or f"coder{n}@example.org", name=f"Coder {n}", role="coder",
-                password_hash=_password_hash())
+                password_hash=_password_hash(), email_verified_at=utcnow())
     user.profile = CoderProfile(credentials=["CPC"], specialties=["hematology-oncology"])
     db.session.add(user)
     db.session.commit()

@@ -4,10 +4,22 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from jobboard.auth import services
-from jobboard.auth.forms import CoderRegistrationForm, EmployerRegistrationForm, LoginForm
-from jobboard.errors import InvalidInput
-from jobboard.extensions import limiter
+from jobboard.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    CoderRegistrationForm,
+    DeleteAccountForm,
+    EmployerRegistrationForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NotificationsForm,
+    ResetPasswordForm,
+)
+from jobboard.errors import Conflict, InvalidInput
+from jobboard.extensions import csrf, db, limiter
 from jobboard.forms import ConfirmForm, show_errors
+from jobboard.notifications import services as notify
+from jobboard.tokens import InvalidToken
 
 bp = Blueprint("auth", __name__)
 
@@ -70,8 +82,9 @@ def register_coder():
             show_errors(form, e)
         else:
             login_user(user)
-            flash("Your coder account is ready. Add your credentials and resume to apply "
-                  "in one step.", "success")
+            flash(f"Your coder account is ready. We sent a link to {user.email} to confirm "
+                  "your address (job alerts start once it is confirmed). Add your credentials "
+                  "and resume to apply in one step.", "success")
             return redirect(url_for("coders.profile"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_coder.html", form=form), status
@@ -90,7 +103,202 @@ def register_employer():
             show_errors(form, e)
         else:
             login_user(user)
-            flash(f"{user.company.name} is registered. Post your first job.", "success")
+            flash(f"{user.company.name} is registered. We sent a link to {user.email}: confirm "
+                  "your address to publish jobs. You can write drafts now.", "success")
             return redirect(url_for("employers.dashboard"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_employer.html", form=form), status
+
+
+# ---------------------------------------------------------------- password reset
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset(token)
+    except InvalidToken as e:
+        return render_template("auth/link_problem.html", message=str(e),
+                               retry=url_for("auth.forgot_password")), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        except InvalidToken as e:
+            return render_template("auth/link_problem.html", message=str(e),
+                                   retry=url_for("auth.forgot_password")), 400
+        else:
+            logout_user()
+            login_user(user)
+            flash("Your password is changed, and every other device is logged out.", "success")
+            return redirect(_home_for(user))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200
+
+
+# ---------------------------------------------------------------- email verification
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except InvalidToken as e:
+        retry = url_for("auth.settings") if current_user.is_authenticated else url_for("auth.login")
+        return render_template("auth/link_problem.html", message=str(e), retry=retry), 400
+    flash(f"Thank you: {user.email} is confirmed.", "success")
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit(auth_limit)
+def resend_verification():
+    if ConfirmForm().validate_on_submit():
+        try:
+            address = services.resend_verification(current_user)
+        except Conflict as e:
+            flash(str(e), "info")
+        else:
+            flash(f"We sent a new confirmation link to {address}.", "success")
+    return redirect(url_for("auth.settings"))
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _notifications_form() -> NotificationsForm:
+    """The settings that apply to this kind of account only."""
+    form = NotificationsForm(prefix="n")
+    names = ("notify_applications", "notify_expiry") if current_user.is_employer \
+        else ("notify_status",)
+    for name in [f.short_name for f in form if f.short_name != "csrf_token"]:
+        if name not in names:
+            delattr(form, name)
+        elif not form.is_submitted():
+            form[name].data = getattr(current_user, name)
+    return form
+
+
+def _settings_forms():
+    notifications = _notifications_form()
+    return {"email_form": ChangeEmailForm(prefix="e"),
+            "password_form": ChangePasswordForm(prefix="p"),
+            "notifications_form": notifications, "confirm_form": ConfirmForm()}
+
+
+def _settings_page(status: int = 200, **forms):
+    page_forms = _settings_forms()
+    page_forms.update(forms)
+    return render_template("auth/settings.html", **page_forms), status
+
+
+@bp.get("/account")
+@login_required
+def settings():
+    return _settings_page()
+
+
+@bp.post("/account/email")
+@login_required
+@limiter.limit(auth_limit)
+def change_email():
+    form = ChangeEmailForm(prefix="e")
+    if form.validate_on_submit():
+        try:
+            address = services.change_email(current_user, form.password.data, form.new_email.data)
+        except InvalidInput as e:
+            db.session.rollback()
+            show_errors(form, e)
+        else:
+            flash(f"We sent a link to {address}. Your address changes when you open it; "
+                  "until then we keep using the old one.", "success")
+            return redirect(url_for("auth.settings"))
+    return _settings_page(400, email_form=form)
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(auth_limit)
+def change_password():
+    form = ChangePasswordForm(prefix="p")
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user, form.current_password.data,
+                                            form.new_password.data)
+        except InvalidInput as e:
+            db.session.rollback()
+            show_errors(form, e)
+        else:
+            login_user(user)  # this session carries on; every other one is logged out
+            flash("Password changed. Other devices are logged out.", "success")
+            return redirect(url_for("auth.settings"))
+    return _settings_page(400, password_form=form)
+
+
+@bp.post("/account/notifications")
+@login_required
+def notifications():
+    form = _notifications_form()
+    if form.validate_on_submit():
+        try:
+            data = {f.short_name: f.data for f in form}
+            services.update_notifications(current_user, data.get("notify_applications"),
+                                          bool(data.get("notify_expiry")),
+                                          bool(data.get("notify_status")))
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("Notification settings saved.", "success")
+            return redirect(url_for("auth.settings"))
+    return _settings_page(400, notifications_form=form)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except InvalidInput as e:
+            db.session.rollback()
+            show_errors(form, e)
+        else:
+            logout_user()
+            flash("Your account is deleted.", "success")
+            return redirect(url_for("jobs.home"))
+    return render_template("auth/delete.html", form=form), 400 if form.errors else 200
+
+
+# ---------------------------------------------------------------- unsubscribe
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    """GET shows a button (mail scanners follow links); POST turns it off. Mail clients' one-
+    click unsubscribe (RFC 8058) POSTs here without a CSRF token: the signed token is the proof."""
+    if request.method == "POST":
+        try:
+            _, what = notify.unsubscribe(token)
+        except InvalidToken as e:
+            return render_template("auth/link_problem.html", message=str(e),
+                                   retry=url_for("auth.settings")), 400
+        return render_template("auth/unsubscribed.html", what=what)
+    return render_template("auth/unsubscribe.html", token=token)

@@ -1,12 +1,36 @@
-"""Accounts: registering coders and employers, and checking passwords."""
-from sqlalchemy import select
+"""Accounts: registering, checking passwords, verifying email, resetting and changing
+passwords and addresses, notification preferences, and deleting an account."""
+import hashlib
+import hmac
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jobboard import tokens
+from jobboard.database import utcnow
 from jobboard.employers.services import check_company
-from jobboard.errors import InvalidInput
+from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
-from jobboard.models import CoderProfile, Company, User
-from jobboard.models.user import CODER, EMPLOYER, normalise_email
+from jobboard.links import absolute_url
+from jobboard.mail import outbox
+from jobboard.models import (
+    Application,
+    ApplicationEvent,
+    CoderProfile,
+    Company,
+    Resume,
+    SavedJob,
+    SavedSearch,
+    User,
+)
+from jobboard.models import application as ap
+from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise_email
+from jobboard.resumes.storage import storage
+
+VERIFY = "verify-email"
+RESET = "reset-password"
 
 MIN_PASSWORD = 10
 
@@ -32,10 +56,13 @@ def _new_user(email: str, password: str, name: str, role: str) -> User:
 def _commit_new(user: User) -> User:
     db.session.add(user)
     try:
+        db.session.flush()
+        send_verification(user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise InvalidInput({"email": ["An account with this email already exists."]}) from None
+    outbox.kick()
     return user
 
 
@@ -61,7 +88,200 @@ def register_employer(email: str, password: str, name: str, company_name: str,
 
 
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
+                                                User.deleted_at.is_(None)))
     if user is None or not user.check_password(password or ""):
         return None
     return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the id is "user:version"; an older version is logged out."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.deleted_at or user.session_version != int(version):
+        return None
+    return user
+
+
+def _check_password_rules(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput({field: [f"Use at least {MIN_PASSWORD} characters."]})
+    if len(password) > 200:
+        raise InvalidInput({field: ["Use at most 200 characters."]})
+
+
+# ---------------------------------------------------------------- email verification
+
+
+def send_verification(user: User, address: str | None = None) -> None:
+    """Queue the mail with a signed link that confirms `address` (default: the account's)."""
+    address = address or user.email
+    token = tokens.make(VERIFY, {"u": user.id, "e": address})
+    changing = address != user.email
+    outbox.queue("verify_email", address,
+                 "Confirm your new email address" if changing else "Confirm your email address",
+                 "verify_email", recipient=user, changing=changing,
+                 verify_url=absolute_url("auth.verify_email", token=token))
+
+
+def resend_verification(user: User) -> str:
+    if user.is_verified and not user.pending_email:
+        raise Conflict("Your email address is already confirmed.")
+    address = user.pending_email or user.email
+    send_verification(user, address)
+    db.session.commit()
+    outbox.kick()
+    return address
+
+
+def verify_email(token: str) -> User:
+    """Confirm the address the link was sent to: the account's own, or a new one it asked for."""
+    payload = tokens.read(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("u"))
+    address = payload.get("e")
+    if user is None or user.deleted_at or not address:
+        raise tokens.InvalidToken("This link is for an account that no longer exists.")
+    if address == user.email:
+        if not user.is_verified:
+            user.email_verified_at = utcnow()
+            db.session.commit()
+        return user
+    if address != user.pending_email:
+        raise tokens.InvalidToken("This link was replaced by a newer one; use the latest mail.")
+    if db.session.scalar(select(User.id).where(User.email == address)):
+        raise tokens.InvalidToken("Another account now uses that address.")
+    user.email, user.pending_email, user.email_verified_at = address, None, utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise tokens.InvalidToken("Another account now uses that address.") from None
+    return user
+
+
+# ---------------------------------------------------------------- password reset
+
+
+def _password_fingerprint(user: User) -> str:
+    """Binds a reset link to the password it replaces: once used, the link is dead."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link if the address has an account. The caller answers the same either
+    way, and the work here is the same either way but for the row written."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
+                                                User.deleted_at.is_(None)))
+    target = user or User(id=0, email="", name="", password_hash="")
+    token = tokens.make(RESET, {"u": target.id, "p": _password_fingerprint(target)})
+    if user is not None:
+        outbox.queue("reset_password", user.email, "Reset your CodeBoard password",
+                     "reset_password", recipient=user,
+                     reset_url=absolute_url("auth.reset_password", token=token))
+        db.session.commit()
+        outbox.kick()
+
+
+def user_for_reset(token: str) -> User:
+    payload = tokens.read(RESET, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("u") or 0)
+    if user is None or user.deleted_at or not hmac.compare_digest(
+            str(payload.get("p", "")), _password_fingerprint(user)):
+        raise tokens.InvalidToken("This link was already used. Ask for a new one if you "
+                                  "still need to reset your password.")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset(token)
+    _check_password_rules(new_password)
+    user.set_password(new_password)
+    user.end_all_sessions()
+    if not user.is_verified:
+        user.email_verified_at = utcnow()  # the link reached this inbox: the address works
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- settings
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    if not user.check_password(current or ""):
+        raise InvalidInput({"current_password": ["That is not your current password."]})
+    _check_password_rules(new, "new_password")
+    user.set_password(new)
+    user.end_all_sessions()  # the caller logs this session in again
+    db.session.commit()
+    return user
+
+
+def change_email(user: User, password: str, new_email: str) -> str:
+    """Keep the old address until the new one is confirmed from a link mailed to it."""
+    if not user.check_password(password or ""):
+        raise InvalidInput({"password": ["That is not your password."]})
+    try:
+        address = normalise_email(validate_email(new_email or "",
+                                                 check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise InvalidInput({"new_email": ["Enter a valid email address."]}) from None
+    if address == user.email:
+        raise InvalidInput({"new_email": ["That is already your address."]})
+    if db.session.scalar(select(User.id).where(User.email == address)):
+        raise InvalidInput({"new_email": ["Another account uses that address."]})
+    user.pending_email = address
+    send_verification(user, address)
+    db.session.commit()
+    outbox.kick()
+    return address
+
+
+def update_notifications(user: User, applications: str | None, expiry: bool,
+                         status: bool) -> User:
+    if user.role == EMPLOYER:
+        if applications not in APPLICATION_NOTICES:
+            raise InvalidInput({"notify_applications": ["Choose one."]})
+        user.notify_applications = applications
+        user.notify_expiry = expiry
+    else:
+        user.notify_status = status
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete what is personal and keep what others rely on, anonymised.
+
+    A coder's profile, resumes (files too), saved searches and saved jobs go; their
+    applications stay with their employers as "withdrawn, account deleted", with no cover
+    letter, resume or name. An employer's jobs belong to the company and stay.
+    """
+    if not user.check_password(password or ""):
+        raise InvalidInput({"password": ["That is not your password."]})
+    keys = list(db.session.scalars(select(Resume.storage_key).where(Resume.owner_id == user.id)))
+    for application in db.session.scalars(select(Application)
+                                          .where(Application.coder_id == user.id)):
+        if application.status not in ap.FINAL:
+            application.events.append(ApplicationEvent(
+                from_status=application.status, to_status=ap.WITHDRAWN, actor_id=user.id,
+                message="Account deleted"))
+            application.status = ap.WITHDRAWN
+        application.cover_letter = ""
+        application.resume_id = None
+    db.session.flush()
+    if user.profile is not None:
+        db.session.delete(user.profile)
+        db.session.flush()
+    db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
+    db.session.execute(delete(SavedJob).where(SavedJob.user_id == user.id))
+    db.session.execute(delete(Resume).where(Resume.owner_id == user.id))
+    db.session.execute(update(User).where(User.id == user.id).values(
+        email=f"deleted-{user.id}@deleted.invalid", name="Deleted account", pending_email=None,
+        password_hash="!", deleted_at=utcnow(), session_version=user.session_version + 1))
+    db.session.commit()
+    for key in keys:  # after the commit: a failed commit must not lose the files
+        storage().delete(key)
+

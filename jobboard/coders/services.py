@@ -7,8 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from jobboard import vocab
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
+from jobboard.mail import outbox
 from jobboard.models import Application, ApplicationEvent, CoderProfile, Job, Resume, User
 from jobboard.models import application as ap
+from jobboard.notifications import services as notify
 from jobboard.resumes.services import store_resume
 from jobboard.resumes.storage import storage
 
@@ -108,11 +110,14 @@ def apply(job: Job, coder: User, cover_letter: str,
                               cover_letter=(cover_letter or "").strip(), status=ap.SUBMITTED)
     application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
     db.session.add(application)
+    db.session.flush()
+    notify.new_application(application)
     try:
         _commit_or_forget(resume if upload else None)
     except IntegrityError:
         # Two submissions raced past the check above; the unique constraint kept one.
         raise Conflict("You have already applied to this job.") from None
+    outbox.kick()
     return application
 
 

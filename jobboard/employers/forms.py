@@ -5,6 +5,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 class StatusForm(FlaskForm):
     status = SelectField("Move to", choices=[])
+    message = TextAreaField("Message to the coder", validators=[Optional(), Length(max=2000)],
+                            description="Optional. Sent with the status in the coder's mail, "
+                                        "e.g. interview times.")
 
 
 class CompanyForm(FlaskForm):

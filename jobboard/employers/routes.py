@@ -110,18 +110,22 @@ def publish(job_id: int):
     return redirect(url_for("employers.preview", job_id=job.id))
 
 
-@bp.post("/jobs/<int:job_id>/renew")
+@bp.route("/jobs/<int:job_id>/renew", methods=["GET", "POST"])
 @employer_required
 def renew(job_id: int):
+    """GET is the page the expiry mails link to; the POST renews."""
     job = own_job(job_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if form.validate_on_submit():
         try:
             job_services.renew_job(job, current_user)
         except Conflict as e:
             flash(str(e), "error")
         else:
             flash(f"Renewed until {job.expires_at:%B %-d, %Y}.", "success")
-    return redirect(url_for("employers.preview", job_id=job.id))
+        return redirect(url_for("employers.preview", job_id=job.id))
+    return render_template("employers/renew.html", job=job, form=form,
+                           days=current_app.config["JOB_LIFETIME_DAYS"])
 
 
 @bp.route("/jobs/<int:job_id>/close", methods=["GET", "POST"])
@@ -166,7 +170,7 @@ def application(application_id: int):
                            for s in ap.EMPLOYER_MOVES[app_.status]]
     if form.validate_on_submit():
         try:
-            services.move_application(app_, current_user, form.status.data)
+            services.move_application(app_, current_user, form.status.data, form.message.data)
         except (Conflict, InvalidInput) as e:
             flash(str(e), "error")
         else:

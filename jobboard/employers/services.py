@@ -1,8 +1,10 @@
 """Employers: their company and the applications to their jobs."""
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
+from jobboard.mail import outbox as mail_outbox
 from jobboard.models import Application, ApplicationEvent, Company, Job, User
 from jobboard.models import application as ap
+from jobboard.notifications import services as notify
 from jobboard.search import outbox
 
 
@@ -15,7 +17,9 @@ def get_application_for_employer(application_id: int, employer: User) -> Applica
     return application
 
 
-def move_application(application: Application, by: User, to_status: str) -> Application:
+def move_application(application: Application, by: User, to_status: str,
+                     message: str | None = None) -> Application:
+    """Move an application on; the coder is told, with the employer's optional message."""
     if not by.is_employer or application.job.company_id != by.company_id:
         raise NotAllowed("That application is not to one of your jobs.")
     allowed = ap.EMPLOYER_MOVES.get(application.status, ())
@@ -24,10 +28,15 @@ def move_application(application: Application, by: User, to_status: str) -> Appl
     if to_status not in allowed:
         raise Conflict(f"An application that is {ap.STATUS_LABELS[application.status].lower()} "
                        f"cannot move to {ap.STATUS_LABELS[to_status].lower()}.")
+    if len(message or "") > 2000:
+        raise InvalidInput({"message": ["Keep the message to 2,000 characters."]})
     application.events.append(ApplicationEvent(
-        from_status=application.status, to_status=to_status, actor_id=by.id))
+        from_status=application.status, to_status=to_status, actor_id=by.id,
+        message=(message or "").strip() or None))
     application.status = to_status
+    notify.status_changed(application, message)
     db.session.commit()
+    mail_outbox.kick()
     return application
 
 

@@ -4,6 +4,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jobboard import vocab
+from jobboard.alerts import services as alerts
+from jobboard.alerts.forms import save_search_form
 from jobboard.coders import services as coder_services
 from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
@@ -89,8 +91,16 @@ def browse():
     query = parse_args(request.args, current_app.config["JOBS_PER_PAGE"])
     page = search.search_jobs(query)
     template = "jobs/_results.html" if request.headers.get("HX-Request") else "jobs/search.html"
+    can_save = not current_user.is_authenticated or current_user.is_coder
+    save_form = save_search_form(request.args) if can_save else None
+    saved_ids = alerts.saved_job_ids(current_user, [j.id for j in page.jobs]) \
+        if current_user.is_authenticated and current_user.is_coder else None
+    feed_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template(template, query=query, page=page, facets=facet_groups(query, page),
-                           chips=chips(query))
+                           chips=chips(query), save_form=save_form, saved_ids=saved_ids,
+                           save_placeholder=alerts.describe(save_form.query.data)
+                           if save_form else "",
+                           feed_url=url_for("feeds.jobs_atom", **feed_args))
 
 
 def get_visible_job(job_id: int) -> Job:
@@ -109,11 +119,13 @@ def detail(job_id: int):
     job = get_visible_job(job_id)
     application = None
     form = None
+    extra = {}
     if current_user.is_authenticated and current_user.is_coder:
         application = coder_services.existing_application(job, current_user)
         form = ApplyForm()
+        extra["saved"] = job.id in alerts.saved_job_ids(current_user, [job.id])
     return render_template("jobs/detail.html", job=job, application=application, form=form,
-                           code_titles=code_titles(job), json_ld=job_posting_ld(job))
+                           code_titles=code_titles(job), json_ld=job_posting_ld(job), **extra)
 
 
 def code_titles(job: Job) -> dict[str, str]:

@@ -179,6 +179,9 @@ def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
     if job.status not in (st.DRAFT, st.PENDING):
         raise Conflict("Only a draft can be published; this job is already "
                        f"{job.display_status(now)}.")
+    if not by.is_verified:
+        raise Conflict(f"Confirm your email address before publishing: open the link we sent "
+                       f"to {by.email}, or ask for a new one from your account settings.")
     validate(to_fields(job))
     now = now or utcnow()
     job.status = st.PUBLISHED
@@ -209,6 +212,7 @@ def renew_job(job: Job, by: User, now: datetime | None = None) -> Job:
     now = now or utcnow()
     job.status = st.PUBLISHED
     job.expires_at = now + lifetime()
+    job.expiry_reminded_at = job.expired_notified_at = None  # remind again before the new date
     outbox.enqueue(job.id)
     return _commit(job)
 

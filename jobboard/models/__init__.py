@@ -1,13 +1,16 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
+from jobboard.models.alert import AlertSent, SavedJob, SavedSearch
 from jobboard.models.application import Application, ApplicationEvent
 from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
+from jobboard.models.mail import MailOutbox, WorkerHeartbeat
 from jobboard.models.outbox import SearchOutbox
 from jobboard.models.resume import Resume
 from jobboard.models.user import CoderProfile, User
 
 __all__ = [
-    "Application", "ApplicationEvent", "CatalogCode", "CoderProfile", "Company", "Job", "JobCode",
-    "JobCredential", "JobSpecialty", "Resume", "SearchOutbox", "User",
+    "AlertSent", "Application", "ApplicationEvent", "CatalogCode", "CoderProfile", "Company",
+    "Job", "JobCode", "JobCredential", "JobSpecialty", "MailOutbox", "Resume", "SavedJob",
+    "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

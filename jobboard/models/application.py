@@ -37,7 +37,8 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("job.id"), index=True)
     coder_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    resume_id: Mapped[int] = mapped_column(ForeignKey("resume.id"))
+    # None once the coder deleted their account: nothing personal is kept.
+    resume_id: Mapped[int | None] = mapped_column(ForeignKey("resume.id"))
     cover_letter: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=SUBMITTED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -45,7 +46,7 @@ class Application(db.Model):
 
     job: Mapped["Job"] = relationship()  # noqa: F821
     coder: Mapped["User"] = relationship()  # noqa: F821
-    resume: Mapped["Resume"] = relationship()  # noqa: F821
+    resume: Mapped["Resume | None"] = relationship()  # noqa: F821
     events: Mapped[list["ApplicationEvent"]] = relationship(
         cascade="all, delete-orphan", order_by="ApplicationEvent.id"
     )
@@ -60,6 +61,7 @@ class ApplicationEvent(db.Model):
     )
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str | None] = mapped_column(Text)  # the employer's note to the coder
     actor_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -51,6 +51,9 @@ class Job(db.Model):
     published_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # When the recruiters were told the job expires soon, and that it has expired.
+    expiry_reminded_at: Mapped[datetime | None]
+    expired_notified_at: Mapped[datetime | None]
 
     company: Mapped["Company"] = relationship(back_populates="jobs")  # noqa: F821
     codes: Mapped[list["JobCode"]] = relationship(

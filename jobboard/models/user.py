@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,6 +12,12 @@ CODER = "coder"
 EMPLOYER = "employer"
 ADMIN = "admin"
 ROLES = (CODER, EMPLOYER, ADMIN)
+
+# How a recruiter hears of new applications.
+INSTANT = "instant"
+DAILY = "daily"
+OFF = "off"
+APPLICATION_NOTICES = {INSTANT: "At once, one mail each", DAILY: "One daily digest", OFF: "Never"}
 
 
 def normalise_email(email: str) -> str:
@@ -26,6 +32,16 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    email_verified_at: Mapped[datetime | None]
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    # Part of the login session's id: raising it ends every session of the account.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    notify_applications: Mapped[str] = mapped_column(String(8), default=INSTANT,
+                                                     server_default=INSTANT)
+    notify_expiry: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notify_status: Mapped[bool] = mapped_column(default=True, server_default=true())
+    digest_sent_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
     company: Mapped["Company | None"] = relationship(back_populates="members")  # noqa: F821
     profile: Mapped["CoderProfile | None"] = relationship(
@@ -37,6 +53,21 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """The login session's id: a session made before the version changed no longer loads."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses to log in an inactive user
+        return self.deleted_at is None
 
     @property
     def is_coder(self) -> bool:

@@ -1,6 +1,7 @@
 """Reading a job search from query parameters: codes, words, filters, sort, page."""
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 
@@ -28,6 +29,7 @@ class JobQuery:
     filters: dict[str, list[str]] = field(default_factory=dict)
     salary_min: int | None = None
     posted_within: int | None = None
+    published_after: datetime | None = None  # set by job alerts, not by a URL parameter
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20

@@ -44,6 +44,9 @@ def meili_filter(query: JobQuery, now) -> list[str]:
     if query.posted_within:
         since = now - timedelta(days=query.posted_within)
         clauses.append(f"published_at >= {int(since.timestamp())}")
+    if query.published_after:
+        # The index keeps whole seconds; the caller drops what it has seen already.
+        clauses.append(f"published_at >= {int(query.published_after.timestamp())}")
     return clauses
 
 

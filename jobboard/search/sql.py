@@ -45,6 +45,8 @@ def conditions(query: JobQuery, now: datetime) -> list:
                      >= query.salary_min)
     if query.posted_within:
         where.append(Job.published_at >= now - timedelta(days=query.posted_within))
+    if query.published_after:
+        where.append(Job.published_at > query.published_after)
     for word in query.words.split()[:8]:
         pattern = f"%{word.replace('%', '').replace('_', '')}%"
         where.append(or_(Job.title.ilike(pattern), Job.description.ilike(pattern)))

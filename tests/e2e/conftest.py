@@ -33,7 +33,10 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    site_url, app.config["SITE_URL"] = app.config["SITE_URL"], url  # mailed links lead here
+    yield url
+    app.config["SITE_URL"] = site_url
     server.shutdown()
     thread.join()
     server.server_close()

@@ -15,6 +15,17 @@ def register_employer(page):
     page.get_by_label("Company name").fill("Summit Oncology Partners")
     page.get_by_role("button", name="Create company account").click()
     expect(page.get_by_text("Summit Oncology Partners is registered")).to_be_visible()
+    open_mail(page, "dana@summit.example", "Confirm your email address")
+    page.get_by_role("link", name=re.compile(r"verify")).click()
+    expect(page.get_by_text("Thank you: dana@summit.example is confirmed.")).to_be_visible()
+
+
+def open_mail(page, to: str, subject: str):
+    """Open the newest message to `to` with this subject in the development mailbox."""
+    page.goto("/dev/mail/")
+    row = page.get_by_role("row").filter(has_text=to).filter(has_text=subject).first
+    row.get_by_role("link", name=subject).click()
+    expect(page.get_by_role("heading", name=subject)).to_be_visible()
 
 
 def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from jobboard.extensions import db
 from jobboard.models import Application, Job, User
 from tests import factories as make
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, link_in
 
 JOB_FORM = {
     "title": "Stem Cell Transplant Coder", "codes": "38206, 38207, C92.00",
@@ -18,12 +18,15 @@ JOB_FORM = {
 }
 
 
-def test_register_as_employer_then_post_and_publish_a_job(browser, app):
+def test_register_as_employer_then_post_and_publish_a_job(browser, app, mailbox):
     r = browser.submit("/register/employer", {
         "name": "Dana Reyes", "email": "Dana@Riverbend.example", "password": "long enough pw",
         "confirm": "long enough pw", "company_name": "Riverbend Health",
         "website": "https://riverbend.example", "company_profile": "A regional system."})
     assert r.status_code == 302 and r.location.endswith("/employer/")
+    [mail] = mailbox.messages(to="dana@riverbend.example")
+    r = browser.get(link_in(mail, "/verify/"))
+    assert r.status_code == 302
     r = browser.submit("/employer/jobs/new", JOB_FORM)
     assert r.status_code == 302
     preview = browser.get(r.location).get_data(as_text=True)
@@ -120,7 +123,7 @@ def test_coder_applies_with_an_uploaded_pdf_and_sees_it(browser, app):
     mine = browser.get("/coder/applications").get_data(as_text=True)
     assert "Hematology/Oncology Coder" in mine
     again = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert "You applied on" in again and 'action="/jobs/' not in again
+    assert "You applied on" in again and f'action="/jobs/{job_id}/apply"' not in again
 
 
 def test_a_fake_pdf_upload_is_reported_next_to_the_field(browser, app):

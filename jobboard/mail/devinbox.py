@@ -1,0 +1,59 @@
+"""/dev/mail: the messages the development SMTP server stored. Only with MAIL_DEV_INBOX on."""
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup, escape
+
+from jobboard.mail.devserver import messages
+
+bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
+URL = re.compile(r"https?://[^\s<>\"']+")
+PER_PAGE = 50
+
+
+def _directory() -> Path:
+    return Path(current_app.config["MAIL_DIR"])
+
+
+def linkify(text: str) -> Markup:
+    """Plain text with its links clickable; everything else escaped."""
+    out, last = [], 0
+    for m in URL.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup('<a href="{0}">{0}</a>').format(m.group(0)))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+@bp.get("/")
+def inbox():
+    page = min(10_000, max(1, request.args.get("page", 1, type=int) or 1))
+    found = messages(_directory())
+    shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
+    return render_template("devmail/inbox.html", messages=shown, total=len(found), page=page,
+                           pages=max(1, -(-len(found) // PER_PAGE)))
+
+
+def _one(message_id: str):
+    for m in messages(_directory()):
+        if m.id == message_id:
+            return m
+    abort(404)
+
+
+@bp.get("/<message_id>")
+def message(message_id: str):
+    m = _one(message_id)
+    return render_template("devmail/message.html", m=m, body=linkify(m.text))
+
+
+@bp.get("/<message_id>/html")
+def message_html(message_id: str):
+    """The HTML part on its own, sandboxed: no script, no access to this site's cookies."""
+    response = Response(_one(message_id).html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = \
+        "sandbox allow-popups allow-top-navigation-by-user-activation; default-src 'none'; " \
+        "style-src 'unsafe-inline'; img-src data:"
+    return response

@@ -1,0 +1,168 @@
+"""Notifications: what employers and coders are told, written to the mail outbox.
+
+Each function adds outbox rows in the caller's transaction; the caller commits and kicks.
+Every notification can be turned off per user (settings page, or one click from the mail).
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from jobboard import tokens
+from jobboard.database import utcnow
+from jobboard.extensions import db
+from jobboard.links import absolute_url
+from jobboard.mail import outbox
+from jobboard.models import Application, Job, User
+from jobboard.models import application as ap
+from jobboard.models import job as st
+from jobboard.models.user import DAILY, EMPLOYER, INSTANT, OFF
+
+UNSUBSCRIBE = "unsubscribe"
+# What one click on "unsubscribe" turns off, by the kind of notification.
+KINDS = {"applications": "mail about new applications", "expiry": "job expiry reminders",
+         "status": "mail when an application's status changes"}
+REMIND_BEFORE = timedelta(days=7)
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return tokens.make(UNSUBSCRIBE, {"u": user.id, "k": kind})
+
+
+def _recruiters(company_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.company_id == company_id, User.role == EMPLOYER, User.deleted_at.is_(None))))
+
+
+def new_application(application: Application) -> None:
+    """Tell the recruiters who want it at once; the daily-digest ones hear at the digest."""
+    job = application.job
+    for user in _recruiters(job.company_id):
+        if user.notify_applications != INSTANT:
+            continue
+        outbox.queue("new_application", user.email, f"New application: {job.title}",
+                     "new_application", unsubscribe_token=unsubscribe_token(user, "applications"),
+                     recipient=user, job=job, coder=application.coder,
+                     application_url=absolute_url("employers.application",
+                                                  application_id=application.id),
+                     applicants_url=absolute_url("employers.applicants", job_id=job.id))
+
+
+def status_changed(application: Application, message: str | None) -> None:
+    coder = application.coder
+    if not coder.notify_status or coder.deleted_at:
+        return
+    label = ap.STATUS_LABELS[application.status]
+    outbox.queue("application_status", coder.email,
+                 f"Your application for {application.job.title}: {label}", "application_status",
+                 unsubscribe_token=unsubscribe_token(coder, "status"), recipient=coder,
+                 job=application.job, status=label, message=(message or "").strip(),
+                 company=application.job.company.name,
+                 application_url=absolute_url("coders.application",
+                                              application_id=application.id))
+
+
+def send_application_digests(now: datetime | None = None) -> int:
+    """One mail per recruiter on the daily digest, listing the applications since the last."""
+    now = now or utcnow()
+    sent = 0
+    recruiters = db.session.scalars(select(User).where(
+        User.role == EMPLOYER, User.notify_applications == DAILY, User.deleted_at.is_(None),
+        User.company_id.is_not(None))).all()
+    for user in recruiters:
+        since = user.digest_sent_at or (now - timedelta(days=1))
+        # Claim this digest: a second worker running the same tick finds the stamp moved.
+        claimed = db.session.execute(
+            update(User).where(User.id == user.id, _same(User.digest_sent_at, user.digest_sent_at))
+            .values(digest_sent_at=now).execution_options(synchronize_session=False)).rowcount
+        if not claimed:
+            db.session.rollback()
+            continue
+        applications = db.session.scalars(
+            select(Application).join(Job).where(Job.company_id == user.company_id,
+                                                Application.created_at > since,
+                                                Application.created_at <= now)
+            .options(selectinload(Application.job), selectinload(Application.coder))
+            .order_by(Application.created_at)).all()
+        if applications:
+            outbox.queue("application_digest", user.email,
+                         f"{len(applications)} new application"
+                         f"{'s' if len(applications) != 1 else ''} today", "application_digest",
+                         unsubscribe_token=unsubscribe_token(user, "applications"),
+                         recipient=user, applications=applications,
+                         links={a.id: absolute_url("employers.application", application_id=a.id)
+                                for a in applications},
+                         dashboard_url=absolute_url("employers.dashboard"))
+            sent += 1
+        db.session.commit()
+    outbox.kick()
+    return sent
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def send_expiry_reminders(now: datetime | None = None) -> tuple[int, int]:
+    """'Expires in 7 days' and 'has expired' mails, each once per job lifetime, with a renew link.
+
+    Returns (reminders, expiry notices) sent.
+    """
+    now = now or utcnow()
+    soon = db.session.scalars(select(Job).where(
+        Job.status == st.PUBLISHED, Job.expires_at > now, Job.expires_at <= now + REMIND_BEFORE,
+        Job.expiry_reminded_at.is_(None))).all()
+    reminded = sum(_tell_expiry(job, Job.expiry_reminded_at, now, "job_expiring",
+                                f"Expires {job.expires_at:%B %-d}: {job.title}") for job in soon)
+    gone = db.session.scalars(select(Job).where(
+        (Job.status == st.EXPIRED) | ((Job.status == st.PUBLISHED) & (Job.expires_at <= now)),
+        Job.expired_notified_at.is_(None))).all()
+    expired = sum(_tell_expiry(job, Job.expired_notified_at, now, "job_expired",
+                               f"Expired: {job.title}") for job in gone)
+    outbox.kick()
+    return reminded, expired
+
+
+def _tell_expiry(job: Job, stamp, now: datetime, template: str, subject: str) -> bool:
+    claimed = db.session.execute(
+        update(Job).where(Job.id == job.id, stamp.is_(None)).values({stamp.key: now})
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        return False
+    for user in _recruiters(job.company_id):
+        if user.notify_expiry:
+            outbox.queue(template, user.email, subject, template,
+                         unsubscribe_token=unsubscribe_token(user, "expiry"), recipient=user,
+                         job=job, renew_url=absolute_url("employers.renew", job_id=job.id),
+                         job_url=absolute_url("employers.preview", job_id=job.id))
+    db.session.commit()
+    return True
+
+
+def unsubscribe(token: str) -> tuple[User, str]:
+    """Turn off what the token names; returns (user, a description of what was turned off)."""
+    from jobboard.alerts import services as alerts
+
+    payload = tokens.read(UNSUBSCRIBE, token, _max_age())
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.deleted_at:
+        raise tokens.InvalidToken("This link is for an account that no longer exists.")
+    kind = payload.get("k", "")
+    if kind == "applications":
+        user.notify_applications = OFF
+    elif kind == "expiry":
+        user.notify_expiry = False
+    elif kind == "status":
+        user.notify_status = False
+    elif kind.startswith("alert:"):
+        return user, alerts.stop_alert(user, int(kind.split(":", 1)[1]))
+    else:
+        raise tokens.InvalidToken("This link is not valid.")
+    db.session.commit()
+    return user, KINDS[kind]
+
+
+def _max_age() -> int:
+    from flask import current_app
+    return current_app.config["UNSUBSCRIBE_TOKEN_MAX_AGE"]
