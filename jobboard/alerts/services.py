@@ -152,11 +152,13 @@ def _run_alert(saved_id: int, now: datetime) -> int:
         return 0
     query = parse_args(MultiDict(parse_qsl(saved.query_string)))
     query.sort, query.page, query.per_page = "newest", 1, 100
-    query.published_after = previous - INDEX_LAG
+    # Never before the alert existed: it is about jobs posted since it was saved.
+    since = max(previous - INDEX_LAG, saved.created_at)
+    query.published_after = since
     found = search.search_jobs(query).jobs  # open jobs only: one closed since is left out
     already = set(db.session.scalars(select(AlertSent.job_id).where(
         AlertSent.saved_search_id == saved_id, AlertSent.job_id.in_([j.id for j in found]))))
-    new = [j for j in found if j.id not in already and j.published_at <= now]
+    new = [j for j in found if j.id not in already and since < j.published_at <= now]
     if not new:
         db.session.commit()
         return 0

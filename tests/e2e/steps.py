@@ -1,0 +1,55 @@
+"""Steps of the journeys that several browser tests take."""
+import re
+
+from playwright.sync_api import expect
+
+
+def register_employer(page):
+    page.goto("/register/employer")
+    page.get_by_label("Your name").fill("Dana Reyes")
+    page.get_by_label("Email").fill("dana@summit.example")
+    page.get_by_label("Password", exact=True).fill("a long password")
+    page.get_by_label("Repeat password").fill("a long password")
+    page.get_by_label("Company name").fill("Summit Oncology Partners")
+    page.get_by_role("button", name="Create company account").click()
+    expect(page.get_by_text("Summit Oncology Partners is registered")).to_be_visible()
+    open_mail(page, "dana@summit.example", "Confirm your email address")
+    page.get_by_role("link", name=re.compile(r"verify")).click()
+    expect(page.get_by_text("Thank you: dana@summit.example is confirmed.")).to_be_visible()
+
+
+def open_mail(page, to: str, subject: str):
+    """Open the newest message to `to` with this subject in the development mailbox."""
+    page.goto("/dev/mail/")
+    row = page.get_by_role("row").filter(has_text=to).filter(has_text=subject).first
+    row.get_by_role("link", name=subject).click()
+    expect(page.get_by_role("heading", name=subject)).to_be_visible()
+
+
+def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
+    page.get_by_role("link", name="Post a job").first.click()
+    page.get_by_label("Job title").fill(title)
+    page.get_by_role("textbox", name="Codes").fill(codes)
+    page.get_by_label("Description").fill("Code stem cell harvests (38206) for our BMT unit.")
+    page.get_by_label("Hematology/oncology").check()
+    page.get_by_role("group", name="Required credentials").get_by_label("CPC", exact=True).check()
+    page.get_by_label("Coding setting").select_option("pro-fee")
+    page.get_by_label("Employment type").select_option("full-time")
+    page.get_by_label("Remote").check()
+    page.get_by_label("Pay from").fill("31")
+    page.get_by_label("Pay up to").fill("38")
+    page.get_by_label("Pay period").select_option("hour")
+    page.get_by_role("button", name="Save draft and preview").click()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published.")).to_be_visible()
+
+
+def register_coder(page, name="Jamie Coder", email="jamie@example.org"):
+    page.goto("/register/coder")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill("another long password")
+    page.get_by_label("Repeat password").fill("another long password")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
