@@ -93,13 +93,14 @@ def seed(n_jobs: int, seed: int, password: str) -> dict:
         company = Company(name=name, website=site,
                           profile=f"{name} employs certified coders across the country.")
         user = User(email=f"employer{i + 1}@demo.example", name=f"Recruiter {i + 1}",
-                    role="employer", company=company)
+                    role="employer", company=company, email_verified_at=utcnow())
         user.set_password(password)
         companies.append(company)
         employers.append(user)
     coders = []
     for i in range(5):
-        coder = User(email=f"coder{i + 1}@demo.example", name=f"Demo Coder {i + 1}", role="coder")
+        coder = User(email=f"coder{i + 1}@demo.example", name=f"Demo Coder {i + 1}", role="coder",
+                     email_verified_at=utcnow())
         coder.set_password(password)
         coder.profile = CoderProfile(credentials=["CPC"], specialties=["hematology-oncology"],
                                      years_experience=2 + i, remote_preference="remote")

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jobboard.config import INSTANCE, instance_secret  # noqa: E402
-from jobboard.search.server import MeiliServer  # noqa: E402
+from jobboard.search.server import MeiliServer, free_port  # noqa: E402
 
 
 def flask(*args: str, env: dict) -> None:
@@ -40,7 +40,17 @@ def main() -> None:
                             master_key=key).start()
         env.update(MEILI_URL=meili.url, MEILI_MASTER_KEY=key)
         print(f"Meilisearch 1.21 on {meili.url} (data in instance/meili)")
-    watcher = server = None
+    site = f"http://{args.host}:{args.port}"
+    env.setdefault("SITE_URL", site)
+    smtp = None
+    if not env.get("MAIL_URL"):
+        # A real SMTP server that keeps each message under instance/mail/ for /dev/mail.
+        smtp_port = free_port()
+        smtp = subprocess.Popen([sys.executable, "-m", "jobboard.mail.devserver", "--dir",
+                                 str(INSTANCE / "mail"), "--port", str(smtp_port)], cwd=ROOT)
+        env.update(MAIL_URL=f"smtp://127.0.0.1:{smtp_port}", MAIL_DEV_INBOX="1",
+                   MAIL_DIR=str(INSTANCE / "mail"))
+    worker = server = None
     try:
         flask("db", "upgrade", env=env)
         flask("search", "setup", env=env)
@@ -48,10 +58,12 @@ def main() -> None:
         flask("codes", "load", "--if-empty", env=env)
         flask("jobs", "expire", env=env)
         flask("search", "sync", env=env)
-        # Catches the index up on its own after an outage of the search server.
-        watcher = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "search",
-                                    "sync", "--watch", "15"], cwd=ROOT, env=env)
-        print(f"CodeBoard on http://{args.host}:{args.port}  (Ctrl-C stops everything)")
+        # Mail, alerts, reminders, expiry and search catch-up, on their schedules.
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
+                                  cwd=ROOT, env=env)
+        print(f"CodeBoard on {site}  (Ctrl-C stops everything)")
+        if smtp:
+            print(f"Mail sent by the app: {site}/dev/mail/")
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}",
              "--workers", "2", "--threads", "4", "--access-logfile", "-", "app:app"],
@@ -60,10 +72,13 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for proc in (server, watcher):
+        for proc in (server, worker, smtp):
             if proc and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=10)
+                proc.send_signal(signal.SIGTERM if proc is not worker else signal.SIGINT)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         if meili:
             meili.stop()
 
