@@ -32,8 +32,10 @@ def jobs_atom():
     self_url = absolute_url("feeds.jobs_atom") + (f"?{query_string}" if query_string else "")
     feed = FeedGenerator()
     feed.id(self_url)
-    feed.title(f"{query.q or 'Medical coding'} jobs · CodeBoard" if query.q or not query.codes
-               else f"Jobs tagged {' or '.join(query.codes)} · CodeBoard")
+    if query.codes:
+        feed.title(f"Jobs tagged {' or '.join(query.codes)} · CodeBoard")
+    else:
+        feed.title(f"{query.q or 'Medical coding'} jobs · CodeBoard")
     feed.subtitle("Medical coding jobs on CodeBoard that match this search")
     feed.link(href=html_url, rel="alternate", type="text/html")
     feed.link(href=self_url, rel="self", type="application/atom+xml")
