@@ -58,6 +58,13 @@ def deliver_mail() -> dict:
     return vars(delivery.deliver())
 
 
+@huey.task(name="accounts.password_reset")
+@in_app_context
+def password_reset_requested(email: str) -> bool:
+    from jobboard.auth.services import send_password_reset
+    return send_password_reset(email)
+
+
 @huey.periodic_task(crontab(minute="*"), name="every_minute")
 @in_app_context
 def every_minute() -> None:

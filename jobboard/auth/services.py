@@ -171,18 +171,29 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Queue a reset link if the address has an account. The caller answers the same either
-    way, and the work here is the same either way but for the row written."""
+    """Hand the request to the worker: the web request does the same work, one enqueue,
+    whether or not the address has an account, so its answer and timing reveal nothing."""
+    from jobboard import tasks
+
+    try:
+        tasks.password_reset_requested(normalise_email(email or ""))
+    except Exception as e:  # the queue's storage is unreachable: do it here instead
+        current_app.logger.warning("task queue unavailable, sending the reset inline: %s", e)
+        send_password_reset(email)
+
+
+def send_password_reset(email: str) -> bool:
+    """Queue a reset link if the address has an account (in the worker); True if it did."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
                                                 User.deleted_at.is_(None)))
-    target = user or User(id=0, email="", name="", password_hash="")
-    token = tokens.make(RESET, {"u": target.id, "p": _password_fingerprint(target)})
-    if user is not None:
-        outbox.queue("reset_password", user.email, "Reset your CodeBoard password",
-                     "reset_password", recipient=user,
-                     reset_url=absolute_url("auth.reset_password", token=token))
-        db.session.commit()
-        outbox.kick()
+    if user is None:
+        return False
+    token = tokens.make(RESET, {"u": user.id, "p": _password_fingerprint(user)})
+    outbox.queue("reset_password", user.email, "Reset your CodeBoard password", "reset_password",
+                 recipient=user, reset_url=absolute_url("auth.reset_password", token=token))
+    db.session.commit()
+    outbox.kick()
+    return True
 
 
 def user_for_reset(token: str) -> User:
