@@ -8,6 +8,7 @@ from jobboard import vocab
 from jobboard.database import utcnow
 from jobboard.markdown import render_markdown
 from jobboard.models import application as ap
+from jobboard.search.filters import FILTERS
 
 
 def money(amount: Decimal | None) -> str:
@@ -44,4 +45,5 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(markdown=render_markdown, money=money, pay=pay, place=place,
                                  date=date)
-    app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow)
+    app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow,
+                                 filters=FILTERS)

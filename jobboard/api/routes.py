@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, request, url_for
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import recognise
 from jobboard.models import Job
+from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.codes_index import lookup
 from jobboard.search.query import parse_args
@@ -44,11 +45,34 @@ def jobs():
     query = parse_args(request.args)
     if query.problems:
         return jsonify(error={"status": 400, "title": "Bad Request",
-                              "message": "Some parameters are not valid.",
+                              "message": "Some parameters are not valid; nothing was searched.",
                               "problems": query.problems}), 400
     page = search.search_jobs(query)
+    read = reading.read(query, page.total)
     return jsonify(hits=[job_json(j) for j in page.jobs], total=page.total, page=page.page,
-                   per_page=page.per_page, facets=page.facets, degraded=page.degraded)
+                   per_page=page.per_page, facets=page.facets, degraded=page.degraded,
+                   notes=query.notes, reading=reading_json(read))
+
+
+def reading_json(read: reading.Reading) -> dict:
+    """How the query was read, for API clients to show as the page does."""
+    return {
+        "summary": read.headline_text,
+        "parts": [{"kind": p.kind, "label": p.label, "code": p.code, "title": p.title,
+                   "without": url_for("api.jobs", **{**request.args.to_dict(flat=False),
+                                                     "q": p.remove_q}, _external=True)}
+                  for p in read.parts],
+        "modifiers": read.modifiers,
+        "suggestions": [{"message": s.message,
+                         "did_you_mean": [{"code": code, "system": "ICD-10-CM",
+                                           "url": url_for("api.jobs", q=q, _external=True)}
+                                          for code, q in s.options]}
+                        for s in read.suggestions],
+        "no_open_jobs_for": read.empty_codes,
+        "nearest_family": {"prefix": read.nearest_family[0], "open_jobs": read.nearest_family[1],
+                           "url": url_for("api.jobs", family=read.nearest_family[0],
+                                          _external=True)} if read.nearest_family else None,
+    }
 
 
 @bp.get("/codes")

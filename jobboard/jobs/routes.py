@@ -3,7 +3,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from jobboard import vocab
 from jobboard.alerts import services as alerts
 from jobboard.alerts.forms import save_search_form
 from jobboard.coders import services as coder_services
@@ -17,7 +16,9 @@ from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
+from jobboard.search import reading
 from jobboard.search import service as search
+from jobboard.search.filters import FILTERS
 from jobboard.search.query import parse_args
 
 bp = Blueprint("jobs", __name__)
@@ -27,19 +28,6 @@ bp = Blueprint("jobs", __name__)
 def home():
     latest = search.browse_latest(6)
     return render_template("jobs/home.html", latest=latest)
-
-
-# facet attribute in the index -> (query parameter, heading, labels)
-FACETS = [
-    ("specialties", "specialty", "Specialty", vocab.SPECIALTIES),
-    ("credentials", "credential", "Credential", None),
-    ("setting", "setting", "Coding setting", vocab.SETTINGS),
-    ("work_mode", "work_mode", "Work mode", vocab.WORK_MODES),
-    ("state", "state", "State", vocab.US_STATES),
-    ("employment_type", "employment_type", "Employment type", vocab.EMPLOYMENT_TYPES),
-    ("codes", "code", "Codes in these results", None),
-]
-LABELS = {param: labels for _, param, _, labels in FACETS}
 
 
 def search_url(name: str, value: str | None = None, add: bool = True) -> str:
@@ -53,31 +41,45 @@ def search_url(name: str, value: str | None = None, add: bool = True) -> str:
     return url_for("jobs.browse", **args.to_dict(flat=False))
 
 
+def search_url_with_q(q: str) -> str:
+    """This search with another query text (back to page 1)."""
+    args = MultiDict(request.args)
+    args.pop("page", None)
+    args.setlist("q", [q] if q else [])
+    return url_for("jobs.browse", **args.to_dict(flat=False))
+
+
 def facet_groups(query, page):
     groups = []
-    for attribute, param, heading, labels in FACETS:
-        counts = page.facets.get(attribute) or {}
-        selected = query.codes if param == "code" else query.filters.get(param, [])
-        options = [{"value": value, "label": (labels or {}).get(value, value), "count": n,
+    for f in FILTERS:
+        counts = page.facets.get(f.attribute) or {}
+        selected = query.filters.get(f.param, [])
+        options = [{"value": value, "label": f.label(value), "count": n,
                     "selected": value in selected,
-                    "url": search_url(param, value, add=value not in selected)}
-                   for value, n in counts.items()]
+                    "url": search_url(f.param, value, add=value not in selected)}
+                   for value, n in counts.items() if value in f.vocabulary]
         if options:
-            groups.append({"param": param, "heading": heading, "options": options,
-                           "open": any(o["selected"] for o in options) or param == "specialty"})
+            groups.append({"param": f.param, "heading": f.heading, "options": options,
+                           "open": any(o["selected"] for o in options) or f.param == "specialty"})
+    codes = page.facets.get("codes") or {}
+    if codes:
+        options = [{"value": code, "label": code, "count": n, "selected": code in query.codes,
+                    "url": search_url("code", code, add=code not in query.codes)}
+                   for code, n in codes.items()]
+        groups.append({"param": "code", "heading": "Codes in these results", "options": options,
+                       "open": any(o["selected"] for o in options)})
     return groups
 
 
 def chips(query):
     found = []
-    for param, values in query.filters.items():
-        for value in values:
-            found.append((LABELS[param].get(value, value) if LABELS.get(param) else value,
-                          search_url(param, value, add=False)))
+    for f in FILTERS:
+        for value in query.filters.get(f.param, []):
+            found.append((f.label(value), search_url(f.param, value, add=False)))
     for code in request.args.getlist("code"):
         found.append((f"Code {code.strip().upper()}", search_url("code", code, add=False)))
-    if request.args.get("family") and query.code_prefix:
-        found.append((f"Codes {query.code_prefix}…", search_url("family", None, False)))
+    if query.family:
+        found.append((f"Codes {query.family}…", search_url("family", None, False)))
     if query.salary_min:
         found.append((f"Pay from ${query.salary_min:,}/yr", search_url("salary_min", None, False)))
     if query.posted_within:
@@ -97,7 +99,8 @@ def browse():
         if current_user.is_authenticated and current_user.is_coder else None
     feed_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template(template, query=query, page=page, facets=facet_groups(query, page),
-                           chips=chips(query), save_form=save_form, saved_ids=saved_ids,
+                           chips=chips(query), reading=reading.read(query, page.total),
+                           with_q=search_url_with_q, save_form=save_form, saved_ids=saved_ids,
                            save_placeholder=alerts.describe(save_form.query.data)
                            if save_form else "",
                            feed_url=url_for("feeds.jobs_atom", **feed_args))

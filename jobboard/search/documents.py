@@ -4,17 +4,34 @@ import re
 from jobboard import vocab
 from jobboard.codes.formats import CPT, ICD10CM
 from jobboard.models import Job
+from jobboard.search.filters import qualifying_credentials
 
 _MARKUP = re.compile(r"[*_`#>\[\]()]+")
 
 
 def code_prefixes(system: str, code: str) -> list[str]:
-    """The families a code belongs to: 382 and 3820 for 38206, C92 for C92.00."""
+    """What a code is found under: its CPT family (382, 3820 for 38206), every ICD-10-CM level
+    (C92, C92.0 and C92.00 itself for C92.00), the letter or section of HCPCS and PCS codes."""
     if system == CPT:
         return [code[:3], code[:4]]
     if system == ICD10CM:
-        return [code[:3]]
+        return [code[:3], *(code[:i] for i in range(5, len(code) + 1))]
     return [code[:1]]
+
+
+def code_terms(system: str, code: str) -> list[str]:
+    """Single-word forms of a code for ranking a list search by how many codes a job has.
+
+    The dot splits words in full-text search, so ICD-10-CM codes carry every level without it
+    (icdC92, icdC920, icdC9200): `C92 38206` then counts a C92.00 job as matching C92.
+    """
+    if system == ICD10CM:
+        return [f"icd{p.replace('.', '')}" for p in code_prefixes(system, code)]
+    return [code]
+
+
+def query_term(term_value: str, system: str | None) -> str:
+    return f"icd{term_value.replace('.', '')}" if system == ICD10CM else term_value
 
 
 def _timestamp(value) -> int | None:
@@ -30,9 +47,13 @@ def document(job: Job) -> dict:
         "description": _MARKUP.sub(" ", job.description)[:4000],
         "codes": [c.code for c in job.codes],
         "code_prefixes": sorted({p for c in job.codes for p in code_prefixes(c.system, c.code)}),
+        "code_terms": sorted({t for c in job.codes for t in code_terms(c.system, c.code)}),
+        "cpt_numbers": sorted(int(c.code) for c in job.codes
+                              if c.system == CPT and c.code.isdigit()),
         "specialties": job.specialty_slugs,
         "specialty_names": [vocab.SPECIALTIES[s] for s in job.specialty_slugs],
         "credentials": creds,
+        "qualifying_credentials": qualifying_credentials(job),
         "setting": job.setting,
         "setting_name": vocab.SETTINGS.get(job.setting, job.setting),
         "work_mode": job.work_mode,

@@ -1,55 +1,192 @@
-"""Reading a job search from query parameters: codes, words, filters, sort, page."""
+"""Reading a job search from query parameters: codes the way coders type them, words, filters.
+
+`q` is read into parts before it is searched. Code parts:
+- a code, with an optional system word before it: `38206`, `CPT 38206`, `hcpcs j9035`
+- a list: `38206, 38207`, `38206 38207`, `38206;J9035` (jobs tagged with any of them)
+- a CPT range: `38206-38215`
+- an ICD-10-CM code, category or subcategory: `C92`, `C92.`, `C92.0`, `C92.00` (every code
+  under it)
+- a code family: three or four digits, `382` (every CPT code starting so)
+- a code with a modifier: `99214-25`, `99214 25` (the code is searched, the modifier named)
+- an ICD-10-CM code written without its dot, `E119` (not searched; the page offers E11.9)
+The rest are words, searched with typo tolerance. Each part can be removed on the page.
+"""
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from werkzeug.datastructures import MultiDict
 
-from jobboard import vocab
-from jobboard.codes.formats import recognise
+from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, recognise
+from jobboard.search.filters import FILTERS
 
 SORTS = ("relevance", "newest", "salary")
 MAX_PER_PAGE = 100
-FILTERS = {
-    "specialty": vocab.SPECIALTIES,
-    "credential": vocab.CREDENTIALS,
-    "setting": vocab.SETTINGS,
-    "work_mode": vocab.WORK_MODES,
-    "state": vocab.US_STATES,
-    "employment_type": vocab.EMPLOYMENT_TYPES,
+MAX_PAGE = 10_000
+MAX_SALARY = 10_000_000
+SYSTEM_WORDS = {
+    "CPT": CPT, "HCPCS": HCPCS, "ICD": ICD10CM, "ICD10": ICD10CM, "ICD-10": ICD10CM,
+    "ICD10CM": ICD10CM, "ICD-10-CM": ICD10CM, "PCS": ICD10PCS, "ICD10PCS": ICD10PCS,
+    "ICD-10-PCS": ICD10PCS,
 }
+_SEPARATORS = re.compile(r"[\s,;]+")
+_CPT = r"\d{4}[0-9FTU]"
+RANGE = re.compile(r"^(\d{5})[-–](\d{5})$")
+MODIFIED = re.compile(rf"^({_CPT}|[A-V]\d{{4}})-([0-9A-Z]{{2}})$")
+MODIFIER = re.compile(r"^\d{2}$")
+DOTLESS_ICD = re.compile(r"^[A-Z]\d[0-9A-Z]{2,5}$")
+FAMILY = re.compile(r"^\d{3,4}$")
+
+CODE, ICD, RANGE_, FAMILY_ = "code", "icd", "range", "family"
+
+
+@dataclass
+class CodeTerm:
+    """One code part of the query, and the tokens of `q` it was read from."""
+
+    kind: str  # code (exact) | icd (the code and every code under it) | range | family
+    value: str  # 38206 | C92.0 | 38206-38215 | 382
+    system: str | None
+    tokens: tuple[int, ...]
+    modifier: str | None = None
 
 
 @dataclass
 class JobQuery:
     q: str = ""
     words: str = ""  # q without the tokens that are codes
-    codes: list[str] = field(default_factory=list)
-    code_prefix: str | None = None  # a digits-only fragment such as 3820: the code family
+    terms: list[CodeTerm] = field(default_factory=list)  # the code parts of q, in order
+    codes: list[str] = field(default_factory=list)  # exact codes, from q and ?code=
+    family: str | None = None  # ?family=382: every code starting so (narrows)
     filters: dict[str, list[str]] = field(default_factory=dict)
     salary_min: int | None = None
     posted_within: int | None = None
     published_after: datetime | None = None  # set by job alerts, not by a URL parameter
     sort: str = "relevance"
+    sort_chosen: bool = False  # the user picked the sort (else it follows the query)
     page: int = 1
     per_page: int = 20
-    problems: list[str] = field(default_factory=list)
+    dotless: list[str] = field(default_factory=list)  # E119: ICD-10-CM without its dot
+    tokens: list[str] = field(default_factory=list)  # q split into tokens
+    word_tokens: tuple[int, ...] = ()
+    problems: list[str] = field(default_factory=list)  # bad input: the API answers 400
+    notes: list[str] = field(default_factory=list)  # adjusted input: said, not refused
+
+    @property
+    def prefixes(self) -> list[str]:
+        """ICD-10-CM codes and categories, and code families: matched with what is under them."""
+        return [t.value for t in self.terms if t.kind in (ICD, FAMILY_)]
+
+    @property
+    def ranges(self) -> list[tuple[int, int]]:
+        found = []
+        for t in self.terms:
+            if t.kind == RANGE_:
+                low, high = t.value.split("-")
+                found.append((int(low), int(high)))
+        return found
+
+    @property
+    def has_codes(self) -> bool:
+        return bool(self.codes or self.terms or self.family)
+
+    @property
+    def modifiers(self) -> list[CodeTerm]:
+        return [t for t in self.terms if t.modifier]
+
+    def q_without(self, indexes) -> str:
+        """The query text with some of its tokens left out (to remove one part of it)."""
+        drop = set(indexes)
+        return " ".join(t for i, t in enumerate(self.tokens) if i not in drop)
+
+    @property
+    def ranked_by_codes(self) -> bool:
+        """A list of two or more codes and nothing else: jobs tagged with more of them first."""
+        exact = [t for t in self.terms if t.kind in (CODE, ICD)]
+        return len(exact) >= 2 and len(exact) == len(self.terms) and not self.words
 
 
-def _positive_int(args, name, problems, default=None, maximum=None):
+def read_q(q: str) -> tuple[list[CodeTerm], list[int], list[str], list[str], list[str]]:
+    """Split the query into code terms and words.
+
+    Returns (terms, word token indexes, tokens, dotless ICD-10-CM tokens, notes).
+    """
+    tokens = [t for t in _SEPARATORS.split(q) if t]
+    terms: list[CodeTerm] = []
+    words: list[int] = []
+    dotless: list[str] = []
+    notes: list[str] = []
+    i = 0
+    while i < len(tokens):
+        start = i
+        token = tokens[i].upper()
+        named = None
+        if token in SYSTEM_WORDS and i + 1 < len(tokens) and _reads_as_code(tokens[i + 1]):
+            named = SYSTEM_WORDS[token]
+            i += 1
+            token = tokens[i].upper()
+        term = _term(token, named, tuple(range(start, i + 1)))
+        if term is None:
+            if DOTLESS_ICD.match(token) and any(ch.isdigit() for ch in token[1:]):
+                dotless.append(token)  # not a word to search: the page offers the dotted code
+            else:
+                words.extend(range(start, i + 1))
+            i += 1
+            continue
+        if term.kind == CODE and term.modifier is None and i + 1 < len(tokens) \
+                and MODIFIER.match(tokens[i + 1]) and term.system in (CPT, HCPCS):
+            i += 1
+            term.modifier = tokens[i]
+            term.tokens = (*term.tokens, i)
+        if named and term.system and named != term.system:
+            notes.append(f"{term.value} is an {term.system} code, not {named}; "
+                         f"searching it as {term.system}.")
+        terms.append(term)
+        i += 1
+    return terms, words, tokens, dotless, notes
+
+
+def _reads_as_code(token: str) -> bool:
+    token = token.upper()
+    return bool(_term(token, None, ()) or DOTLESS_ICD.match(token))
+
+
+def _term(token: str, named: str | None, tokens: tuple[int, ...]) -> CodeTerm | None:
+    if m := RANGE.match(token):
+        low, high = sorted((m.group(1), m.group(2)))
+        return CodeTerm(RANGE_, f"{low}-{high}", CPT, tokens)
+    if m := MODIFIED.match(token):
+        ref = recognise(m.group(1))
+        return CodeTerm(CODE, ref.code, ref.system, tokens, modifier=m.group(2))
+    if token.endswith(".") and (ref := recognise(token[:-1])) and ref.system == ICD10CM:
+        return CodeTerm(ICD, ref.code, ICD10CM, tokens)
+    if named == ICD10CM and DOTLESS_ICD.match(token):  # "ICD-10 C9200": the user said ICD
+        dotted = f"{token[:3]}.{token[3:]}"
+        if (ref := recognise(dotted)) and ref.system == ICD10CM:
+            return CodeTerm(ICD, ref.code, ICD10CM, tokens)
+    ref = recognise(token)
+    # In free text a seven-letter word such as CHARTED fits the ICD-10-PCS format; a searched
+    # code needs a digit (the rare all-letter PCS code can use ?code=).
+    if ref and any(ch.isdigit() for ch in ref.code):
+        return CodeTerm(ICD if ref.system == ICD10CM else CODE, ref.code, ref.system, tokens)
+    if FAMILY.match(token):
+        return CodeTerm(FAMILY_, token, CPT, tokens)
+    return None
+
+
+def _whole_number(args, name, problems, notes, default=None, maximum=None):
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        problems.append(f'Ignored {name}="{raw}": it is not a whole number.')
+    if not re.fullmatch(r"\d{1,30}", raw.replace(",", "")):
+        problems.append(f'{name}="{raw[:40]}" is not a whole number.')
         return default
+    value = int(raw.replace(",", ""))
     if value < 1:
-        problems.append(f"Ignored {name}={value}: it must be 1 or more.")
+        problems.append(f"{name}={value} must be 1 or more.")
         return default
     if maximum and value > maximum:
-        problems.append(f"{name} is at most {maximum}; showing {maximum}.")
+        notes.append(f"{name} is at most {maximum:,}; using {maximum:,}.")
         return maximum
     return value
 
@@ -57,59 +194,45 @@ def _positive_int(args, name, problems, default=None, maximum=None):
 def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
     problems: list[str] = []
     q = " ".join(args.get("q", "").split())[:200]
-    codes: list[str] = []
-    words: list[str] = []
-    code_prefix = None
-    for token in q.split():
-        ref = recognise(token.strip(",;"))
-        # In free text a seven-letter word such as CHARTED fits the ICD-10-PCS format; a
-        # searched code needs a digit (the rare all-letter PCS code can use ?code=).
-        if ref and any(ch.isdigit() for ch in ref.code):
-            codes.append(ref.code)
-        elif token.isdigit() and 3 <= len(token) <= 4 and code_prefix is None:
-            code_prefix = token
-        else:
-            words.append(token)
-    family = args.get("family", "").strip().upper().replace(".", "")
-    if family:
-        if re.fullmatch(r"[0-9A-Z]{1,4}", family):
-            code_prefix = family
-        else:
-            problems.append(f'Ignored family "{family}": give the first 1 to 4 characters '
-                            "of a code.")
+    terms, word_indexes, tokens, dotless, notes = read_q(q)
+    codes = [t.value for t in terms if t.kind == CODE]
     for raw in args.getlist("code"):
         ref = recognise(raw)
         if ref is None:
             if raw.strip():
-                problems.append(f'Ignored code "{raw.strip()}": it is not a valid code.')
+                problems.append(f'code "{raw.strip()[:40]}" is not a valid code.')
         elif ref.code not in codes:
             codes.append(ref.code)
+    family = args.get("family", "").strip().upper().replace(".", "") or None
+    if family and not re.fullmatch(r"[0-9A-Z]{1,4}", family):
+        problems.append(f'family "{family[:40]}" must be the first 1 to 4 characters of a code.')
+        family = None
     filters: dict[str, list[str]] = {}
-    for name, known in FILTERS.items():
+    for f in FILTERS:
         values = []
-        for value in args.getlist(name):
-            value = value.strip()
+        for value in args.getlist(f.param):
+            value = value.strip().upper() if f.upper else value.strip()
             if not value:
                 continue
-            if name == "state":
-                value = value.upper()
-            if value in known:
-                if value not in values:
-                    values.append(value)
-            else:
-                problems.append(f'Ignored {name.replace("_", " ")} "{value}": not one we know.')
-        filters[name] = values
-    sort = args.get("sort", "").strip() or ("relevance" if (words or codes) else "newest")
+            if value not in f.vocabulary:
+                problems.append(f'{f.param.replace("_", " ")} "{value[:40]}" is not one we know.')
+            elif value not in values:
+                values.append(value)
+        filters[f.param] = values
+    words = " ".join(tokens[i] for i in word_indexes)
+    chosen = args.get("sort", "").strip()
+    sort = chosen or ("relevance" if (words or terms or codes) else "newest")
     if sort not in SORTS:
-        problems.append(f'Ignored sort "{sort}"; sorting by relevance.')
+        problems.append(f'sort "{sort[:40]}" must be one of {", ".join(SORTS)}.')
         sort = "relevance"
     return JobQuery(
-        q=q, words=" ".join(words), codes=codes, code_prefix=code_prefix, filters=filters,
-        salary_min=_positive_int(args, "salary_min", problems),
-        posted_within=_positive_int(args, "posted_within", problems, maximum=3650),
-        sort=sort,
-        page=_positive_int(args, "page", problems, default=1, maximum=10_000),
-        per_page=_positive_int(args, "per_page", problems, default=default_per_page,
+        q=q, words=words, terms=terms, codes=codes, family=family, filters=filters,
+        salary_min=_whole_number(args, "salary_min", problems, notes, maximum=MAX_SALARY),
+        posted_within=_whole_number(args, "posted_within", problems, notes, maximum=3650),
+        sort=sort, sort_chosen=bool(chosen),
+        page=_whole_number(args, "page", problems, notes, default=1, maximum=MAX_PAGE),
+        per_page=_whole_number(args, "per_page", problems, notes, default=default_per_page,
                                maximum=MAX_PER_PAGE),
-        problems=problems,
+        dotless=dotless, tokens=tokens, word_tokens=tuple(word_indexes), problems=problems,
+        notes=notes,
     )

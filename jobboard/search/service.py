@@ -12,6 +12,8 @@ from jobboard.models import Job
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
+from jobboard.search.documents import query_term
+from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 from jobboard.search.settings import FACETS
@@ -28,17 +30,32 @@ def _any_of(attribute: str, values: list[str]) -> str:
     return f"{attribute} IN [{', '.join(_quote(v) for v in values)}]"
 
 
+def _highlight(formatted: str) -> Markup:
+    return Markup(str(escape(formatted)).replace(_PRE, "<mark>").replace(_POST, "</mark>"))
+
+
+def code_filter(query: JobQuery) -> str | None:
+    """Every code part of the query, any of them: exact codes, what is under an ICD-10-CM
+    code or a family, CPT ranges."""
+    ors = []
+    if query.codes:
+        ors.append(_any_of("codes", query.codes))
+    if query.prefixes:
+        ors.append(_any_of("code_prefixes", query.prefixes))
+    ors += [f"cpt_numbers {low} TO {high}" for low, high in query.ranges]
+    return f"({' OR '.join(ors)})" if ors else None
+
+
 def meili_filter(query: JobQuery, now) -> list[str]:
     # Expired jobs leave the index when `jobs expire` runs; until then this keeps them out.
     clauses = [f"expires_at > {int(now.timestamp())}"]
-    if query.codes:
-        clauses.append(_any_of("codes", query.codes))
-    if query.code_prefix:
-        clauses.append(_any_of("code_prefixes", [query.code_prefix]))
-    names = {"specialty": "specialties", "credential": "credentials"}
-    for name, values in query.filters.items():
-        if values:
-            clauses.append(_any_of(names.get(name, name), values))
+    if codes := code_filter(query):
+        clauses.append(codes)
+    if query.family:
+        clauses.append(_any_of("code_prefixes", [query.family]))
+    for f in FILTERS:
+        if values := query.filters.get(f.param):
+            clauses.append(_any_of(f.attribute, values))
     if query.salary_min:
         clauses.append(f"salary_annual_max >= {query.salary_min}")
     if query.posted_within:
@@ -50,14 +67,21 @@ def meili_filter(query: JobQuery, now) -> list[str]:
     return clauses
 
 
-def _highlight(formatted: str) -> Markup:
-    return Markup(str(escape(formatted)).replace(_PRE, "<mark>").replace(_POST, "</mark>"))
+def _text(query: JobQuery) -> dict:
+    """What is searched as text. A list of codes and nothing else is searched as its code
+    terms with the `frequency` strategy, so jobs tagged with more of the codes rank first;
+    otherwise the words, all of which must match (typo-tolerant)."""
+    if query.ranked_by_codes:
+        terms = [query_term(t.value, t.system) for t in query.terms]
+        return {"q": " ".join(terms), "attributesToSearchOn": ["code_terms"],
+                "matchingStrategy": "frequency"}
+    return {"q": query.words, "matchingStrategy": "all"}
 
 
 def search_params(query: JobQuery, now) -> dict:
     """The Meilisearch search body for a query (the benchmark sends the same one raw)."""
     params = {
-        "q": query.words,
+        **_text(query),
         "filter": meili_filter(query, now),
         "facets": list(FACETS),
         "page": query.page,
@@ -66,18 +90,12 @@ def search_params(query: JobQuery, now) -> dict:
         "attributesToHighlight": ["title"],
         "highlightPreTag": _PRE,
         "highlightPostTag": _POST,
-        "matchingStrategy": "all",
     }
-    if query.sort == "newest" or (query.sort == "relevance" and not query.words):
+    if query.sort == "newest" or (query.sort == "relevance" and not params["q"]):
         params["sort"] = ["published_at:desc"]
     elif query.sort == "salary":
         params["sort"] = ["salary_annual_max:desc", "published_at:desc"]
     return params
-
-
-FACET_OF_FILTER = {"specialty": "specialties", "credential": "credentials", "setting": "setting",
-                   "work_mode": "work_mode", "state": "state",
-                   "employment_type": "employment_type"}
 
 
 def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[str]]:
@@ -87,13 +105,13 @@ def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[st
     query counts)."""
     queries = [{"indexUid": uid, **search_params(query, now)}]
     attributes = []
-    for name, values in query.filters.items():
-        if values:
-            without = replace(query, filters={**query.filters, name: []})
-            attributes.append(FACET_OF_FILTER[name])
-            queries.append({"indexUid": uid, "q": query.words, "filter": meili_filter(without, now),
-                            "facets": [FACET_OF_FILTER[name]], "limit": 0,
-                            "matchingStrategy": "all"})
+    for f in FILTERS:
+        if query.filters.get(f.param):
+            without = replace(query, filters={**query.filters, f.param: []})
+            attributes.append(f.attribute)
+            queries.append({"indexUid": uid, **_text(query),
+                            "filter": meili_filter(without, now), "facets": [f.attribute],
+                            "limit": 0})
     return queries, attributes
 
 

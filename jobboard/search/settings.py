@@ -1,9 +1,10 @@
 """The jobs index settings, as code. Applied before any document is added."""
+from jobboard.search.filters import FILTERS
+
 EQUALITY = {"facetSearch": False, "filter": {"equality": True, "comparison": False}}
 COMPARISON = {"facetSearch": False, "filter": {"equality": True, "comparison": True}}
 
-FACETS = ("specialties", "credentials", "setting", "work_mode", "state", "employment_type",
-          "codes")
+FACETS = (*(f.attribute for f in FILTERS), "codes")
 
 # The field's usual abbreviations. Meilisearch treats these both ways.
 SYNONYMS = {
@@ -26,21 +27,21 @@ SYNONYMS = {
 
 JOBS = {
     "searchableAttributes": [
-        "codes", "title", "specialty_names", "credentials", "setting_name", "work_mode_name",
+        "codes", "code_terms", "title", "specialty_names", "credentials", "setting_name", "work_mode_name",
         "company", "city", "state_name", "description",
     ],
     "displayedAttributes": ["id", "title"],
     "filterableAttributes": [
-        {"attributePatterns": ["id", "codes", "code_prefixes", "specialties", "credentials",
-                               "setting", "work_mode", "state", "employment_type"],
+        {"attributePatterns": ["id", "codes", "code_prefixes", *(f.attribute for f in FILTERS)],
          "features": EQUALITY},
-        {"attributePatterns": ["salary_annual_max", "published_at", "expires_at"],
+        {"attributePatterns": ["salary_annual_max", "published_at", "expires_at", "cpt_numbers"],
          "features": COMPARISON},
     ],
     "sortableAttributes": ["published_at", "salary_annual_max"],
     # Codes and credentials are exact: with typo tolerance 38206 matched 38207 and J9035
     # matched J9036 (DESIGN.md, measured); specialty names are words and keep typos.
-    "typoTolerance": {"enabled": True, "disableOnAttributes": ["codes", "credentials"],
+    "typoTolerance": {"enabled": True,
+                      "disableOnAttributes": ["codes", "code_terms", "credentials"],
                       "disableOnNumbers": True},
     "synonyms": SYNONYMS,
     "pagination": {"maxTotalHits": 1_000_000},

@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select
 
 from jobboard import vocab
+from jobboard.codes.formats import CPT
 from jobboard.database import utcnow
 from jobboard.extensions import db
-from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
+from jobboard.models import Job, JobCode
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
+from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 
@@ -21,25 +23,34 @@ def _annual(column):
     return case((Job.salary_period == "hour", column * vocab.HOURS_PER_YEAR), else_=column)
 
 
+def _tagged_codes(*where):
+    return Job.id.in_(select(JobCode.job_id).where(*where))
+
+
+def code_condition(query: JobQuery):
+    """Any code part of the query, as in the Meilisearch filter."""
+    ors = []
+    if query.codes:
+        ors.append(_tagged_codes(JobCode.code.in_(query.codes)))
+    for prefix in query.prefixes:
+        ors.append(_tagged_codes(JobCode.code.startswith(prefix)))
+    for low, high in query.ranges:
+        # Five digits only: Category II and III codes (3820F, 0042T) sort between numbers.
+        ors.append(_tagged_codes(JobCode.system == CPT,
+                                 JobCode.code.between(f"{low:05d}", f"{high:05d}"),
+                                 *(JobCode.code.not_like(f"%{s}") for s in "FTU")))
+    return or_(*ors) if ors else None
+
+
 def conditions(query: JobQuery, now: datetime) -> list:
     where = [open_jobs(now)]
-    # Tag filters start from the (indexed) tags rather than probing each job's tags.
-    if query.codes:
-        where.append(Job.id.in_(select(JobCode.job_id).where(JobCode.code.in_(query.codes))))
-    if query.code_prefix:
-        where.append(Job.id.in_(select(JobCode.job_id).where(
-            JobCode.code.startswith(query.code_prefix))))
-    f = query.filters
-    if f.get("specialty"):
-        where.append(Job.id.in_(select(JobSpecialty.job_id).where(
-            JobSpecialty.specialty.in_(f["specialty"]))))
-    if f.get("credential"):
-        where.append(Job.id.in_(select(JobCredential.job_id).where(
-            JobCredential.credential.in_(f["credential"]))))
-    for name, column in (("setting", Job.setting), ("work_mode", Job.work_mode),
-                         ("state", Job.state), ("employment_type", Job.employment_type)):
-        if f.get(name):
-            where.append(column.in_(f[name]))
+    if (codes := code_condition(query)) is not None:
+        where.append(codes)
+    if query.family:
+        where.append(_tagged_codes(JobCode.code.startswith(query.family)))
+    for f in FILTERS:
+        if values := query.filters.get(f.param):
+            where.append(f.sql(values))
     if query.salary_min:
         where.append(func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min))
                      >= query.salary_min)

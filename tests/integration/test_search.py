@@ -34,7 +34,7 @@ def stem_cell_pair(app, search):
 def test_settings_are_applied_before_documents(app, search):
     with app.app_context():
         s = meili().index(index_uid("jobs")).get_settings()
-    assert set(s["typoTolerance"]["disableOnAttributes"]) == {"codes", "credentials"}
+    assert set(s["typoTolerance"]["disableOnAttributes"]) == {"codes", "code_terms", "credentials"}
     assert s["pagination"]["maxTotalHits"] >= 100_000
     assert "published_at" in s["sortableAttributes"]
     assert s["displayedAttributes"] == ["id", "title"]  # nothing internal is served
@@ -53,7 +53,7 @@ def test_codes_match_exactly_never_by_typo(client, stem_cell_pair, code, wanted)
 def test_a_code_prefix_widens_to_the_family_and_says_so(client, stem_cell_pair):
     assert sorted(titles(client, "/api/v1/jobs?q=3820")) == ["Harvest coder", "Transplant coder"]
     html = client.get("/jobs?q=3820").get_data(as_text=True)
-    assert "3820… family" in html
+    assert "Jobs with codes starting 3820" in html
 
 
 def test_the_page_names_the_code_and_links_to_its_reference(client, stem_cell_pair):
@@ -178,8 +178,10 @@ def test_bad_parameters_are_reported_never_a_500(client, search, query):
     assert api.status_code == 400 and api.json["error"]["problems"]
 
 
-def test_per_page_is_capped_at_100(client, search):
-    assert client.get("/api/v1/jobs?per_page=500").status_code == 400
+def test_per_page_is_capped_at_100_and_says_so(client, search):
+    api = client.get("/api/v1/jobs?per_page=500")
+    assert api.status_code == 200 and api.json["per_page"] == 100
+    assert api.json["notes"] == ["per_page is at most 100; using 100."]
     assert "at most 100" in client.get("/jobs?per_page=500").get_data(as_text=True)
 
 
@@ -276,4 +278,4 @@ def test_a_family_filter_shows_as_a_removable_chip(app, client, search):
     with app.app_context():
         post(title="Harvest", codes="38206")
     html = client.get("/jobs?family=382").get_data(as_text=True)
-    assert 'aria-label="Remove filter Codes 382…"' in html and "382… family" in html
+    assert 'aria-label="Remove filter Codes 382…"' in html and "codes starting 382" in html

@@ -7,9 +7,9 @@ def parse(**args):
     return parse_args(MultiDict(args))
 
 
-def test_codes_in_the_query_become_exact_code_filters_and_words_stay_words():
+def test_codes_in_the_query_become_code_filters_and_words_stay_words():
     q = parse(q="remote 38206 CPC c92.00 inpatient")
-    assert q.codes == ["38206", "C92.00"]
+    assert q.codes == ["38206"] and q.prefixes == ["C92.00"]  # C92.00 and anything under it
     assert q.words == "remote CPC inpatient"
 
 
@@ -20,14 +20,14 @@ def test_words_that_fit_a_code_format_but_have_no_digit_stay_words():
 
 def test_three_or_four_digits_are_a_code_family():
     q = parse(q="3820")
-    assert q.code_prefix == "3820" and q.codes == [] and q.words == ""
+    assert q.prefixes == ["3820"] and q.codes == [] and q.words == ""
 
 
 def test_bad_parameters_are_ignored_and_reported():
     q = parse(page="-1", per_page="abc", salary_min="lots", state="zz", sort="random")
     assert (q.page, q.per_page, q.salary_min, q.filters["state"], q.sort) == (
         1, 20, None, [], "relevance")
-    assert len(q.problems) == 5
+    assert len(q.problems) == 5 and q.notes == []
 
 
 def test_states_are_case_insensitive_and_per_page_is_capped():

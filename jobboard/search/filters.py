@@ -1,0 +1,64 @@
+"""The filter vocabulary, defined once: URL parameter, index attribute, facet heading, the
+allowed values and their labels, and the SQL condition of the degraded mode.
+
+The query parser, the Meilisearch filter builder, the SQL search, the index settings and the
+page's facet links all read this table.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from jobboard import vocab
+from jobboard.models import Job, JobCredential, JobSpecialty
+from jobboard.models import job as st
+
+
+def _tagged(model, column) -> Callable:
+    # Tag filters start from the (indexed) tag table rather than probing each job's tags.
+    return lambda values: Job.id.in_(select(model.job_id).where(column.in_(values)))
+
+
+def _required_ids():
+    return select(JobCredential.job_id).where(JobCredential.requirement == st.REQUIRED)
+
+
+def _qualifies(values):
+    """A coder holding any of these credentials qualifies: the job requires one of them, or
+    requires none."""
+    return or_(Job.id.in_(_required_ids().where(JobCredential.credential.in_(values))),
+               Job.id.not_in(_required_ids()))
+
+
+@dataclass(frozen=True)
+class Filter:
+    param: str
+    attribute: str  # in the jobs index, filterable and a facet
+    heading: str
+    vocabulary: dict[str, str]
+    sql: Callable  # values -> SQL condition on Job
+    show_values: bool = False  # credentials show as CPC, not their long names
+    upper: bool = False  # state codes are case-insensitive
+
+    def label(self, value: str) -> str:
+        return value if self.show_values else self.vocabulary.get(value, value)
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("specialty", "specialties", "Specialty", vocab.SPECIALTIES,
+           _tagged(JobSpecialty, JobSpecialty.specialty)),
+    Filter("credential", "qualifying_credentials", "Credentials you hold", vocab.CREDENTIALS,
+           _qualifies, show_values=True),
+    Filter("setting", "setting", "Coding setting", vocab.SETTINGS, Job.setting.in_),
+    Filter("work_mode", "work_mode", "Work mode", vocab.WORK_MODES, Job.work_mode.in_),
+    Filter("state", "state", "State", vocab.US_STATES, Job.state.in_, upper=True),
+    Filter("employment_type", "employment_type", "Employment type", vocab.EMPLOYMENT_TYPES,
+           Job.employment_type.in_),
+)
+BY_PARAM: dict[str, Filter] = {f.param: f for f in FILTERS}
+
+
+def qualifying_credentials(job: Job) -> list[str]:
+    """The credentials with which a coder qualifies for the job: its required ones, or every
+    credential when it requires none (preferred ones are a plus, not a condition)."""
+    return job.required_credentials or sorted(vocab.CREDENTIALS)

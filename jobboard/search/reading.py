@@ -1,0 +1,185 @@
+"""How a search was read, said back to the coder with the catalog's help.
+
+Each code part gets a label ("Jobs tagged 38206", "Codes under C92: Myeloid leukemia") and a
+way to remove it; codes written without their ICD-10-CM dot, or not in the catalog, get an
+explanation and "Did you mean"; a code with no open jobs points at its nearest family that has
+some. Pure reads: no request, no session.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from jobboard.codes.formats import CPT, HCPCS, ICD10CM
+from jobboard.database import utcnow
+from jobboard.extensions import db
+from jobboard.models import CatalogCode, Job, JobCode
+from jobboard.models import code as kinds
+from jobboard.search.query import CODE, DOTLESS_ICD, FAMILY_, ICD, RANGE_, CodeTerm, JobQuery
+from jobboard.search.sql import open_jobs
+
+
+@dataclass
+class Part:
+    label: str
+    kind: str  # code | icd | range | family | words
+    remove_q: str  # the query without this part
+    code: str | None = None  # links to the code page
+    title: str | None = None
+
+
+@dataclass
+class Suggestion:
+    message: str
+    options: list[tuple[str, str]] = field(default_factory=list)  # (code, q with it instead)
+
+
+@dataclass
+class Reading:
+    parts: list[Part] = field(default_factory=list)
+    modifiers: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    # When nothing matched: (code, code page exists) and the nearest family with open jobs.
+    empty_codes: list[str] = field(default_factory=list)
+    nearest_family: tuple[str, int] | None = None  # (prefix, open jobs)
+
+    @property
+    def headline(self) -> list[tuple[str, str | None]]:
+        """'Jobs tagged 38206 or 38207 · matching remote' as (text, code to link) pieces."""
+        pieces: list[tuple[str, str | None]] = []
+        tagged = [p.code for p in self.parts if p.kind in (CODE, ICD) and p.label.startswith("Jobs")]
+        others = [p.label[0].lower() + p.label[1:] for p in self.parts
+                  if p.kind not in ("words",) and not p.label.startswith("Jobs")]
+        if tagged:
+            pieces.append(("Jobs tagged ", None))
+            for i, code in enumerate(tagged):
+                pieces += [(" or ", None)] if i else []
+                pieces.append((code, code))
+        for i, label in enumerate(others):
+            pieces.append((" or with " if tagged or i else "Jobs with ", None))
+            pieces.append((label, None))
+        words = [p.label for p in self.parts if p.kind == "words"]
+        if words:
+            pieces.append(((" · " if pieces else "Jobs ") + words[0], None))
+        return pieces
+
+    @property
+    def headline_text(self) -> str:
+        return "".join(text for text, _ in self.headline)
+
+
+def _entry(system: str, code: str) -> CatalogCode | None:
+    return db.session.scalar(select(CatalogCode).where(CatalogCode.system == system,
+                                                       CatalogCode.code == code))
+
+
+def _icd_loaded() -> bool:
+    return db.session.scalar(select(CatalogCode.id).where(CatalogCode.system == ICD10CM)
+                             .limit(1)) is not None
+
+
+def _label(term: CodeTerm) -> tuple[str, str | None]:
+    if term.kind == RANGE_:
+        low, high = term.value.split("-")
+        return f"CPT {low}–{high}", None
+    if term.kind == FAMILY_:
+        return f"Codes starting {term.value}", None
+    if term.kind == ICD:
+        entry = _entry(ICD10CM, term.value)
+        if entry is not None and entry.kind == kinds.CODE:
+            return f"Jobs tagged {term.value}", entry.title
+        title = entry.title if entry is not None else None
+        return f"Codes under {term.value}", title
+    return f"Jobs tagged {term.value}", None
+
+
+def _replace(query: JobQuery, indexes: tuple[int, ...], code: str) -> str:
+    tokens = list(query.tokens)
+    first = min(indexes)
+    for i in indexes:
+        tokens[i] = code if i == first else ""
+    return " ".join(t for t in tokens if t)
+
+
+def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
+    dotted = f"{token[:3]}.{token[3:]}"
+    if _entry(ICD10CM, dotted) is not None:
+        return Suggestion(f"{token} looks like an ICD-10-CM code without its dot.",
+                          [(dotted, _replace(query, (index,), dotted))])
+    return Suggestion(f"{token} is not a code we know. ICD-10-CM codes keep their dot "
+                      f"(for example E11.9), and CPT codes are five characters (38206).")
+
+
+def _nearby_icd(code: str) -> list[str]:
+    """Existing ICD-10-CM codes under the deepest level of `code` that exists."""
+    for cut in range(len(code) - 1, 2, -1):
+        stem = code[:cut].rstrip(".")
+        if _entry(ICD10CM, stem) is not None:
+            return list(db.session.scalars(
+                select(CatalogCode.code).where(CatalogCode.system == ICD10CM,
+                                               CatalogCode.code.startswith(stem),
+                                               CatalogCode.kind == kinds.CODE)
+                .order_by(CatalogCode.code).limit(5)))
+    return []
+
+
+def open_count_under(prefix: str) -> int:
+    return db.session.scalar(
+        select(func.count(func.distinct(JobCode.job_id))).join(Job, Job.id == JobCode.job_id)
+        .where(JobCode.code.startswith(prefix), open_jobs(utcnow()))) or 0
+
+
+def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
+    """C92.00 -> C92.0 -> C92; 38206 -> 3820 -> 382: the first level with open jobs."""
+    if system == ICD10CM:
+        levels = [code[:i].rstrip(".") for i in range(len(code) - 1, 2, -1)]
+    elif system == CPT:
+        levels = [code[:4], code[:3]]
+    else:
+        levels = [code[:3], code[:2]]
+    for prefix in dict.fromkeys(levels):
+        if count := open_count_under(prefix):
+            return prefix, count
+    return None
+
+
+def read(query: JobQuery, total: int) -> Reading:
+    reading = Reading()
+    word_q = query.q_without(query.word_tokens)
+    for term in query.terms:
+        label, title = _label(term)
+        reading.parts.append(Part(label, term.kind, query.q_without(term.tokens),
+                                  code=term.value if term.kind in (CODE, ICD) else None,
+                                  title=title))
+        if term.modifier:
+            reading.modifiers.append(
+                f"Modifier {term.modifier} on {term.value} is noted, not searched: jobs are "
+                f"tagged with codes, and a job that bills {term.value} takes its modifiers.")
+    if query.words:
+        reading.parts.append(Part(f"matching {query.words}", "words", word_q))
+    upper = [t.upper() for t in query.tokens]
+    for token in query.dotless:
+        reading.suggestions.append(_did_you_mean_dotted(query, token, upper.index(token)))
+    icd_loaded = None
+    for term in query.terms:
+        if term.system == HCPCS and DOTLESS_ICD.match(term.value) \
+                and _entry(HCPCS, term.value) is None:
+            dotted = f"{term.value[:3]}.{term.value[3:]}"
+            if _entry(ICD10CM, dotted) is not None:
+                reading.suggestions.append(Suggestion(
+                    f"{term.value} is searched as the HCPCS code {term.value}; the ICD-10-CM "
+                    f"code is written with a dot.",
+                    [(dotted, _replace(query, term.tokens, dotted))]))
+        if term.kind == ICD:
+            icd_loaded = _icd_loaded() if icd_loaded is None else icd_loaded
+            if icd_loaded and _entry(ICD10CM, term.value) is None:
+                nearby = _nearby_icd(term.value)
+                reading.suggestions.append(Suggestion(
+                    f"{term.value} is not an ICD-10-CM code.",
+                    [(c, _replace(query, term.tokens, c)) for c in nearby]))
+    if total == 0:
+        for term in query.terms:
+            if term.kind in (CODE, ICD):
+                reading.empty_codes.append(term.value)
+                if reading.nearest_family is None:
+                    reading.nearest_family = nearest_family_with_jobs(term.value, term.system)
+    return reading
