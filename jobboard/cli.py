@@ -148,12 +148,14 @@ def register(app: Flask) -> None:
         if if_empty and db.session.scalar(select(func.count()).select_from(CatalogCode)):
             click.echo("The code catalog is already loaded.")
             _index_codes(only_if_missing=True)  # e.g. the search server's data was reset
+            _refresh_jobs(only_missing=True)  # jobs saved before meanings existed
             return
         t = time.perf_counter()
         click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")
         if not skip_icd10cm:
             click.echo(f"ICD-10-CM entries: {catalog.load_icd10cm()}")
         _index_codes()
+        _refresh_jobs()
         click.echo(f"Done in {time.perf_counter() - t:.1f} s.")
 
     @codes.command("import")
@@ -175,6 +177,17 @@ def register(app: Flask) -> None:
         if len(report.rejected) > 100:
             click.echo(f"  ... and {len(report.rejected) - 100} more")
         _index_codes()
+        _refresh_jobs([system])
+
+    def _refresh_jobs(systems: list[str] | None = None, only_missing: bool = False):
+        """Jobs carry what their codes mean: recompute it and re-index them."""
+        from jobboard.jobs.services import jobs_to_refresh, refresh_meanings
+        ids = jobs_to_refresh(systems, only_missing)
+        if not ids:
+            return
+        with click.progressbar(length=len(ids), label="Updating what job codes mean") as bar:
+            refresh_meanings(ids, progress=bar.update)
+        click.echo(f"Updated the code meanings of {len(ids)} jobs and queued them for search.")
 
     def _index_codes(only_if_missing: bool = False):
         from flask import current_app

@@ -1,6 +1,7 @@
 """Employers: their company and the applications to their jobs."""
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
+from jobboard.jobs.services import search_text
 from jobboard.mail import outbox as mail_outbox
 from jobboard.models import Application, ApplicationEvent, Company, Job, User
 from jobboard.models import application as ap
@@ -53,8 +54,9 @@ def update_company(company: Company, by: User, name: str, website: str | None,
     company.profile = (profile or "").strip()
     if renamed:
         # Listings show the company name, so every job of the company is re-indexed.
-        for job_id in db.session.scalars(db.select(Job.id).where(Job.company_id == company.id)):
-            outbox.enqueue(job_id)
+        for job in db.session.scalars(db.select(Job).where(Job.company_id == company.id)):
+            job.search_text = search_text(job, company.name)
+            outbox.enqueue(job.id)
     db.session.commit()
     outbox.push_pending()
     return company

@@ -7,12 +7,14 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from jobboard import vocab
-from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.codes.formats import CodeRef, MalformedCodes, parse_code_list
+from jobboard.codes.meanings import Meanings
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
 from jobboard.models import job as st
+from jobboard.models.job import listing_loads
 from jobboard.search import outbox
 
 
@@ -142,7 +144,54 @@ def _apply_fields(job: Job, f: JobFields, codes) -> None:
         row = creds.get(credential) or JobCredential(credential=credential)
         row.requirement = requirement
         job.credentials.append(row)
+    refresh_search_fields(job, codes=codes)
 
+
+def search_text(job: Job, company_name: str | None = None) -> str:
+    """Everything a word search may match, in one text (the database search reads it)."""
+    parts = [
+        job.title, company_name or (job.company.name if job.company else ""), job.city or "",
+        job.state or "", vocab.US_STATES.get(job.state or "", ""),
+        vocab.WORK_MODES.get(job.work_mode, ""), vocab.SETTINGS.get(job.setting, ""),
+        vocab.EMPLOYMENT_TYPES.get(job.employment_type, ""),
+        *(vocab.SPECIALTIES.get(s.specialty, "") for s in job.specialties),
+        *(c.credential for c in job.credentials), *(c.code for c in job.codes),
+        job.description, *(job.code_meanings or []),
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def refresh_search_fields(job: Job, codes=None, meanings: Meanings | None = None) -> None:
+    refs = codes if codes is not None else [CodeRef(c.system, c.code) for c in job.codes]
+    with db.session.no_autoflush:  # a new job is not in the session yet
+        job.code_meanings = (meanings or Meanings()).of_all(refs)
+    job.search_text = search_text(job)
+
+
+def jobs_to_refresh(systems: list[str] | None = None, only_missing: bool = False) -> list[int]:
+    stmt = select(Job.id).order_by(Job.id)
+    if only_missing:
+        stmt = stmt.where(Job.search_text == "")
+    if systems:
+        stmt = stmt.where(Job.id.in_(select(JobCode.job_id).where(JobCode.system.in_(systems))))
+    return list(db.session.scalars(stmt))
+
+
+def refresh_meanings(ids: list[int], batch: int = 500, progress=None) -> int:
+    """After the catalog changed: recompute these jobs' code meanings and search text and
+    queue their search documents. Returns how many."""
+    meanings = Meanings()
+    for i in range(0, len(ids), batch):
+        chunk = ids[i:i + batch]
+        for job in db.session.scalars(select(Job).where(Job.id.in_(chunk))
+                                      .options(*listing_loads())):
+            refresh_search_fields(job, meanings=meanings)
+            outbox.enqueue(job.id)
+        db.session.commit()
+        if progress:
+            progress(len(chunk))
+    outbox.push_pending()
+    return len(ids)
 
 def _commit(job: Job) -> Job:
     db.session.commit()

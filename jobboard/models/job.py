@@ -1,7 +1,16 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from jobboard import vocab
@@ -54,6 +63,11 @@ class Job(db.Model):
     # When the recruiters were told the job expires soon, and that it has expired.
     expiry_reminded_at: Mapped[datetime | None]
     expired_notified_at: Mapped[datetime | None]
+    # What the job's codes mean ("C92.00: Acute myeloblastic leukemia ..."), from the catalog,
+    # and all its searchable text in one column for the database search (PostgreSQL indexes
+    # it for full-text search). Both kept up to date by the job services.
+    code_meanings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     company: Mapped["Company"] = relationship(back_populates="jobs")  # noqa: F821
     codes: Mapped[list["JobCode"]] = relationship(
@@ -94,6 +108,12 @@ class Job(db.Model):
     @property
     def annual_salary_max(self) -> int | None:
         return _annual(self.salary_max, self.salary_period)
+
+
+# PostgreSQL only: a GIN index on the full-text vector of search_text (SQLite has no GIN;
+# there the degraded search scans). Created by the migration, not declared on the model.
+SEARCH_TEXT_FTS_INDEX = "ix_job_search_text_fts"
+FTS_CONFIG = "english"
 
 
 def listing_loads() -> tuple:

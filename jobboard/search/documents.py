@@ -19,21 +19,6 @@ def code_prefixes(system: str, code: str) -> list[str]:
     return [code[:1]]
 
 
-def code_terms(system: str, code: str) -> list[str]:
-    """Single-word forms of a code for ranking a list search by how many codes a job has.
-
-    The dot splits words in full-text search, so ICD-10-CM codes carry every level without it
-    (icdC92, icdC920, icdC9200): `C92 38206` then counts a C92.00 job as matching C92.
-    """
-    if system == ICD10CM:
-        return [f"icd{p.replace('.', '')}" for p in code_prefixes(system, code)]
-    return [code]
-
-
-def query_term(term_value: str, system: str | None) -> str:
-    return f"icd{term_value.replace('.', '')}" if system == ICD10CM else term_value
-
-
 def _timestamp(value) -> int | None:
     return int(value.timestamp()) if value else None
 
@@ -45,9 +30,9 @@ def document(job: Job) -> dict:
         "title": job.title,
         "company": job.company.name,
         "description": _MARKUP.sub(" ", job.description)[:4000],
+        "code_meanings": job.code_meanings or [],
         "codes": [c.code for c in job.codes],
         "code_prefixes": sorted({p for c in job.codes for p in code_prefixes(c.system, c.code)}),
-        "code_terms": sorted({t for c in job.codes for t in code_terms(c.system, c.code)}),
         "cpt_numbers": sorted(int(c.code) for c in job.codes
                               if c.system == CPT and c.code.isdigit()),
         "specialties": job.specialty_slugs,

@@ -101,9 +101,16 @@ class JobQuery:
 
     @property
     def ranked_by_codes(self) -> bool:
-        """A list of two or more codes and nothing else: jobs tagged with more of them first."""
+        """A list of two or more codes, sorted by best match: jobs tagged with more of them
+        first (then newest)."""
         exact = [t for t in self.terms if t.kind in (CODE, ICD)]
-        return len(exact) >= 2 and len(exact) == len(self.terms) and not self.words
+        return len(exact) >= 2 and len(exact) == len(self.terms) and not self.words \
+            and self.sort == "relevance"
+
+    def codes_matched(self, codes, prefixes) -> int:
+        """How many of the list's codes a job tagged `codes` (with `prefixes`) has."""
+        return sum(1 for t in self.terms
+                   if (t.value in codes if t.kind == CODE else t.value in prefixes))
 
 
 def read_q(q: str) -> tuple[list[CodeTerm], list[int], list[str], list[str], list[str]]:

@@ -47,8 +47,8 @@ class Reading:
         """'Jobs tagged 38206 or 38207 · matching remote' as (text, code to link) pieces."""
         pieces: list[tuple[str, str | None]] = []
         tagged = [p.code for p in self.parts if p.kind in (CODE, ICD) and p.label.startswith("Jobs")]
-        others = [p.label[0].lower() + p.label[1:] for p in self.parts
-                  if p.kind not in ("words",) and not p.label.startswith("Jobs")]
+        others = [p.label.replace("Codes ", "codes ", 1) for p in self.parts
+                  if p.kind != "words" and not p.label.startswith("Jobs")]
         if tagged:
             pieces.append(("Jobs tagged ", None))
             for i, code in enumerate(tagged):

@@ -12,13 +12,15 @@ from jobboard.models import Job
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
-from jobboard.search.documents import query_term
 from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 from jobboard.search.settings import FACETS
 
 log = logging.getLogger(__name__)
+# A list of codes is ranked in the app over this many matches (a list of specific codes
+# rarely matches more; beyond it, the order is newest first).
+RANKED_WINDOW = 1000
 _PRE, _POST = "\x02", "\x03"  # markers that cannot occur in a title, swapped for <mark>
 
 
@@ -67,21 +69,11 @@ def meili_filter(query: JobQuery, now) -> list[str]:
     return clauses
 
 
-def _text(query: JobQuery) -> dict:
-    """What is searched as text. A list of codes and nothing else is searched as its code
-    terms with the `frequency` strategy, so jobs tagged with more of the codes rank first;
-    otherwise the words, all of which must match (typo-tolerant)."""
-    if query.ranked_by_codes:
-        terms = [query_term(t.value, t.system) for t in query.terms]
-        return {"q": " ".join(terms), "attributesToSearchOn": ["code_terms"],
-                "matchingStrategy": "frequency"}
-    return {"q": query.words, "matchingStrategy": "all"}
-
-
 def search_params(query: JobQuery, now) -> dict:
     """The Meilisearch search body for a query (the benchmark sends the same one raw)."""
     params = {
-        **_text(query),
+        "q": query.words,
+        "matchingStrategy": "all",
         "filter": meili_filter(query, now),
         "facets": list(FACETS),
         "page": query.page,
@@ -91,7 +83,11 @@ def search_params(query: JobQuery, now) -> dict:
         "highlightPreTag": _PRE,
         "highlightPostTag": _POST,
     }
-    if query.sort == "newest" or (query.sort == "relevance" and not params["q"]):
+    if query.ranked_by_codes:
+        # Ranked here by how many of the codes each job has: fetch the window, newest first.
+        params.update(page=1, hitsPerPage=RANKED_WINDOW, sort=["published_at:desc"],
+                      attributesToRetrieve=["id", "codes", "code_prefixes"])
+    elif query.sort == "newest" or (query.sort == "relevance" and not query.words):
         params["sort"] = ["published_at:desc"]
     elif query.sort == "salary":
         params["sort"] = ["salary_annual_max:desc", "published_at:desc"]
@@ -109,7 +105,7 @@ def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[st
         if query.filters.get(f.param):
             without = replace(query, filters={**query.filters, f.param: []})
             attributes.append(f.attribute)
-            queries.append({"indexUid": uid, **_text(query),
+            queries.append({"indexUid": uid, "q": query.words, "matchingStrategy": "all",
                             "filter": meili_filter(without, now), "facets": [f.attribute],
                             "limit": 0})
     return queries, attributes
@@ -123,14 +119,20 @@ def meili_search(query: JobQuery) -> SearchPage:
     for attribute, counts in zip(attributes, results[1:], strict=True):
         result.setdefault("facetDistribution", {})[attribute] = \
             counts.get("facetDistribution", {}).get(attribute, {})
-    ids = [hit["id"] for hit in result["hits"]]
+    hits = result["hits"]
+    if query.ranked_by_codes:
+        hits = sorted(hits, key=lambda h: -query.codes_matched(set(h.get("codes", [])),
+                                                               set(h.get("code_prefixes", []))))
+        start = (query.page - 1) * query.per_page
+        hits = hits[start:start + query.per_page]
+    ids = [hit["id"] for hit in hits]
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))
         .options(*listing_loads()))}
     # The database is the truth: a hit whose job closed a moment ago is left out.
     jobs = [by_id[i] for i in ids if i in by_id and by_id[i].is_open(now)]
     highlights = {hit["id"]: {"title": _highlight(hit["_formatted"]["title"])}
-                  for hit in result["hits"] if _PRE in hit.get("_formatted", {}).get("title", "")}
+                  for hit in hits if _PRE in hit.get("_formatted", {}).get("title", "")}
     return SearchPage(jobs=jobs, total=result.get("totalHits", len(jobs)), page=query.page,
                       per_page=query.per_page, facets=result.get("facetDistribution", {}),
                       highlights=highlights)

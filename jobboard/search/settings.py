@@ -27,10 +27,13 @@ SYNONYMS = {
 
 JOBS = {
     "searchableAttributes": [
-        "codes", "code_terms", "title", "specialty_names", "credentials", "setting_name", "work_mode_name",
+        "codes", "title", "specialty_names", "credentials", "setting_name", "work_mode_name",
         "company", "city", "state_name", "description",
+        # below title and description: words that find a job by what its codes mean
+        "code_meanings",
     ],
-    "displayedAttributes": ["id", "title"],
+    # codes and code_prefixes rank a list of codes by how many of them a job has
+    "displayedAttributes": ["id", "title", "codes", "code_prefixes"],
     "filterableAttributes": [
         {"attributePatterns": ["id", "codes", "code_prefixes", *(f.attribute for f in FILTERS)],
          "features": EQUALITY},
@@ -41,7 +44,7 @@ JOBS = {
     # Codes and credentials are exact: with typo tolerance 38206 matched 38207 and J9035
     # matched J9036 (DESIGN.md, measured); specialty names are words and keep typos.
     "typoTolerance": {"enabled": True,
-                      "disableOnAttributes": ["codes", "code_terms", "credentials"],
+                      "disableOnAttributes": ["codes", "credentials"],
                       "disableOnNumbers": True},
     "synonyms": SYNONYMS,
     "pagination": {"maxTotalHits": 1_000_000},

@@ -1,15 +1,16 @@
 """Job search answered by the database: the browse page and the degraded mode."""
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal_column, or_, select
 
 from jobboard import vocab
 from jobboard.codes.formats import CPT
 from jobboard.database import utcnow
 from jobboard.extensions import db
-from jobboard.models import Job, JobCode
+from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
-from jobboard.models.job import listing_loads
+from jobboard.models.job import FTS_CONFIG, listing_loads
 from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
@@ -42,6 +43,15 @@ def code_condition(query: JobQuery):
     return or_(*ors) if ors else None
 
 
+def _codes_matched(query: JobQuery):
+    """How many of a list's codes the job is tagged with, as a SQL expression."""
+    def has(*where):
+        return case((exists(select(JobCode.id).where(JobCode.job_id == Job.id, *where)), 1),
+                    else_=0)
+    return sum((has(JobCode.code == t.value) if t.kind == "code"
+                else has(JobCode.code.startswith(t.value))) for t in query.terms)
+
+
 def conditions(query: JobQuery, now: datetime) -> list:
     where = [open_jobs(now)]
     if (codes := code_condition(query)) is not None:
@@ -58,10 +68,24 @@ def conditions(query: JobQuery, now: datetime) -> list:
         where.append(Job.published_at >= now - timedelta(days=query.posted_within))
     if query.published_after:
         where.append(Job.published_at > query.published_after)
-    for word in query.words.split()[:8]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        where.append(or_(Job.title.ilike(pattern), Job.description.ilike(pattern)))
+    if query.words:
+        where.append(words_condition(query.words))
     return where
+
+
+def _fts_vector():
+    # The same expression as the migration's GIN index, so PostgreSQL uses it.
+    return func.to_tsvector(literal_column(f"'{FTS_CONFIG}'"), Job.search_text)
+
+
+def words_condition(words: str):
+    """Every word somewhere in the job's text (title, description, company, place, labels,
+    code meanings): full-text search on PostgreSQL, a scan elsewhere."""
+    if db.engine.dialect.name == "postgresql":
+        return _fts_vector().op("@@")(
+            func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), words))
+    return and_(*(Job.search_text.ilike(f"%{w.replace('%', '').replace('_', '')}%")
+                  for w in words.split()[:8]))
 
 
 def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False) -> SearchPage:
@@ -69,12 +93,57 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
     where = conditions(query, now)
     total = db.session.scalar(select(func.count()).select_from(Job).where(*where)) or 0
     order = [Job.published_at.desc(), Job.id.desc()]
-    if query.sort == "salary":
+    if query.ranked_by_codes:
+        order = [_codes_matched(query).desc(), *order]
+    elif query.sort == "salary":
         order = [func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min), 0).desc(), *order]
+    elif query.sort == "relevance" and query.words and db.engine.dialect.name == "postgresql":
+        order = [func.ts_rank(_fts_vector(), func.plainto_tsquery(
+            literal_column(f"'{FTS_CONFIG}'"), query.words)).desc(), *order]
     jobs = db.session.scalars(
         select(Job).where(*where).order_by(*order)
         .options(*listing_loads())
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
     return SearchPage(jobs=list(jobs), total=total, page=query.page, per_page=query.per_page,
-                      degraded=degraded)
+                      degraded=degraded, facets=facet_counts(query, now) if degraded else {})
+
+
+def facet_counts(query: JobQuery, now: datetime) -> dict[str, dict[str, int]]:
+    """The facet counts of the degraded mode, disjunctive as Meilisearch's: each group counted
+    as if its own selection were absent."""
+    counts: dict[str, dict[str, int]] = {}
+    for f in FILTERS:
+        without = replace(query, filters={**query.filters, f.param: []})
+        ids = select(Job.id).where(*conditions(without, now))
+        if f.param == "credential":
+            counts[f.attribute] = _qualifying_counts(ids)
+            continue
+        if f.param == "specialty":
+            stmt = select(JobSpecialty.specialty, func.count()).where(
+                JobSpecialty.job_id.in_(ids)).group_by(JobSpecialty.specialty)
+        else:
+            column = getattr(Job, f.param)
+            stmt = select(column, func.count()).where(Job.id.in_(ids), column.is_not(None)) \
+                .group_by(column)
+        counts[f.attribute] = _by_count(db.session.execute(stmt))
+    ids = select(Job.id).where(*conditions(query, now))
+    counts["codes"] = _by_count(db.session.execute(
+        select(JobCode.code, func.count()).where(JobCode.job_id.in_(ids))
+        .group_by(JobCode.code).order_by(func.count().desc()).limit(100)))
+    return counts
+
+
+def _qualifying_counts(ids) -> dict[str, int]:
+    required = select(JobCredential.job_id).where(JobCredential.requirement == st.REQUIRED)
+    by_credential = dict(db.session.execute(
+        select(JobCredential.credential, func.count()).where(
+            JobCredential.job_id.in_(ids), JobCredential.requirement == st.REQUIRED)
+        .group_by(JobCredential.credential)).all())
+    open_to_all = db.session.scalar(select(func.count()).select_from(Job).where(
+        Job.id.in_(ids), Job.id.not_in(required))) or 0
+    return _by_count((c, by_credential.get(c, 0) + open_to_all) for c in vocab.CREDENTIALS)
+
+
+def _by_count(rows) -> dict[str, int]:
+    return dict(sorted(((str(v), n) for v, n in rows if n), key=lambda kv: (-kv[1], kv[0])))

@@ -34,10 +34,11 @@ def stem_cell_pair(app, search):
 def test_settings_are_applied_before_documents(app, search):
     with app.app_context():
         s = meili().index(index_uid("jobs")).get_settings()
-    assert set(s["typoTolerance"]["disableOnAttributes"]) == {"codes", "code_terms", "credentials"}
+    assert set(s["typoTolerance"]["disableOnAttributes"]) == {"codes", "credentials"}
     assert s["pagination"]["maxTotalHits"] >= 100_000
     assert "published_at" in s["sortableAttributes"]
-    assert s["displayedAttributes"] == ["id", "title"]  # nothing internal is served
+    # nothing internal is served
+    assert s["displayedAttributes"] == ["id", "title", "codes", "code_prefixes"]
 
 
 @pytest.mark.parametrize("code, wanted", [

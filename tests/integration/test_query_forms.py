@@ -1,0 +1,147 @@
+"""Every way coders type codes, through the page and the API, with Meilisearch and without.
+
+One set of jobs a test, with near misses around each code, range and category: a range or a
+category must never return a job tagged just outside it."""
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from tests import factories as make
+
+JOBS = {  # title: (codes, work mode)
+    "Harvest coder": ("38206", "remote"),
+    "Storage coder": ("38207", "onsite"),
+    "Range end coder": ("38215", "remote"),
+    "Just above coder": ("38216", "remote"),
+    "Just below coder": ("38205", "remote"),
+    "Both codes coder": ("38207, 38206", "remote"),
+    "AML coder": ("C92.00", "remote"),
+    "AML remission coder": ("C92.01", "remote"),
+    "CML coder": ("C92.10", "remote"),
+    "ALL coder": ("C91.00", "remote"),
+    "Bevacizumab coder": ("J9035", "remote"),
+    "Office visit coder": ("99214", "remote"),
+}
+
+FORMS = [  # query, the titles it must find (and nothing else)
+    ("CPT 38206", {"Harvest coder", "Both codes coder"}),
+    ("cpt 38206", {"Harvest coder", "Both codes coder"}),
+    ("ICD-10 C92.00", {"AML coder"}),
+    ("HCPCS J9035", {"Bevacizumab coder"}),
+    ("j9035", {"Bevacizumab coder"}),
+    ("c92.00", {"AML coder"}),
+    ("38206, 38207", {"Harvest coder", "Storage coder", "Both codes coder"}),
+    ("38206 38207", {"Harvest coder", "Storage coder", "Both codes coder"}),
+    ("38206;J9035", {"Harvest coder", "Both codes coder", "Bevacizumab coder"}),
+    ("38206-38215", {"Harvest coder", "Storage coder", "Range end coder", "Both codes coder"}),
+    ("C92", {"AML coder", "AML remission coder", "CML coder"}),
+    ("C92.", {"AML coder", "AML remission coder", "CML coder"}),
+    ("C92.0", {"AML coder", "AML remission coder"}),
+    ("99214-25", {"Office visit coder"}),
+    ("99214 25", {"Office visit coder"}),
+    ("38206 remote", {"Harvest coder", "Both codes coder"}),
+    ("38207 remote", {"Both codes coder"}),
+    ("ICD-10 C9200", {"AML coder"}),
+]
+
+
+@pytest.fixture(params=["meilisearch", "sql"])
+def board(request, app, catalog):
+    if request.param == "meilisearch":
+        request.getfixturevalue("search")
+    with app.app_context():
+        employer = make.employer()
+        for title, (codes, mode) in JOBS.items():
+            extra = {"city": "Denver", "state": "CO"} if mode != "remote" else {}
+            make.job(employer, title=title, codes=codes, work_mode=mode, **extra)
+    return request.param
+
+
+def _api(client, q: str) -> dict:
+    response = client.get(f"/api/v1/jobs?q={quote(q)}&per_page=50")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.json
+
+
+def _page(client, q: str) -> str:
+    response = client.get(f"/jobs?q={quote(q)}&per_page=50")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _titles_on_page(html: str) -> set[str]:
+    results = html.split('aria-label="Results"', 1)[1]
+    return set(re.findall(r'<h3><a href="/jobs/\d+">([^<]+)</a></h3>', results))
+
+
+def test_every_way_of_typing_codes_finds_exactly_its_jobs(board, client):
+    for q, wanted in FORMS:
+        body = _api(client, q)
+        assert {h["title"] for h in body["hits"]} == wanted, (board, q)
+        assert body["total"] == len(wanted), (board, q)
+        assert _titles_on_page(_page(client, q)) == wanted, (board, q)
+
+
+def test_a_list_says_so_and_ranks_jobs_with_more_of_its_codes_first(board, client):
+    body = _api(client, "38206, 38207")
+    assert body["reading"]["summary"] == "Jobs tagged 38206 or 38207"
+    if board == "meilisearch":  # the degraded mode sorts by date only
+        assert body["hits"][0]["title"] == "Both codes coder"
+    html = _page(client, "38206 38207")
+    assert ('Jobs tagged <a href="/codes/38206">38206</a> or '
+            '<a href="/codes/38207">38207</a>') in html
+
+
+def test_categories_are_labelled_with_their_catalog_title(board, client):
+    body = _api(client, "C92")
+    assert body["reading"]["summary"] == "Jobs with codes under C92"
+    assert body["reading"]["parts"][0]["title"] == "Myeloid leukemia"
+    assert "Codes under C92: Myeloid leukemia" in _page(client, "C92")
+    assert _api(client, "38206-38215")["reading"]["summary"] == "Jobs with CPT 38206–38215"
+
+
+def test_codes_and_words_are_read_into_removable_parts(board, client):
+    body = _api(client, "38206 remote")
+    assert body["reading"]["summary"] == "Jobs tagged 38206 · matching remote"
+    parts = {p["label"]: parse_qs(urlsplit(p["without"]).query) for p in body["reading"]["parts"]}
+    assert parts["Jobs tagged 38206"]["q"] == ["remote"]
+    assert parts["matching remote"]["q"] == ["38206"]
+    html = _page(client, "38206 remote")
+    assert 'href="/jobs?q=remote&amp;per_page=50"' in html
+    assert 'aria-label="Remove Jobs tagged 38206 from the search"' in html
+
+
+def test_a_modifier_is_named_not_dropped(board, client):
+    body = _api(client, "99214-25")
+    assert body["reading"]["modifiers"][0].startswith("Modifier 25 on 99214 is noted")
+    assert "Modifier 25 on 99214 is noted" in _page(client, "99214 25")
+
+
+def test_a_dotless_or_unknown_code_gets_an_explanation_and_did_you_mean(board, client):
+    body = _api(client, "C9200")  # searched as the HCPCS code it also is
+    [suggestion] = body["reading"]["suggestions"]
+    assert [d["code"] for d in suggestion["did_you_mean"]] == ["C92.00"]
+    assert "Did you mean <a href=\"/jobs?q=C92.00&amp;per_page=50\">C92.00 (ICD-10-CM)</a>?" \
+        in _page(client, "C9200")
+
+    body = _api(client, "E119")
+    assert body["reading"]["suggestions"][0]["did_you_mean"][0]["code"] == "E11.9"
+
+    body = _api(client, "Z99.999")  # well formed, not in ICD-10-CM
+    [suggestion] = body["reading"]["suggestions"]
+    assert suggestion["message"] == "Z99.999 is not an ICD-10-CM code."
+    assert suggestion["did_you_mean"] and all(d["code"].startswith("Z99")
+                                              for d in suggestion["did_you_mean"])
+
+
+def test_a_code_with_no_open_jobs_links_its_page_and_the_nearest_family_with_jobs(board, client):
+    body = _api(client, "C92.02")
+    assert body["total"] == 0
+    assert body["reading"]["no_open_jobs_for"] == ["C92.02"]
+    assert body["reading"]["nearest_family"]["prefix"] == "C92.0"
+    assert body["reading"]["nearest_family"]["open_jobs"] == 2
+    html = _page(client, "C92.02")
+    assert '<a href="/codes/C92.02">C92.02</a> right now' in html
+    assert '<a href="/jobs?family=C92.0">2 open jobs with codes under C92.0</a>' in html
+    assert _api(client, "38208")["reading"]["nearest_family"]["prefix"] == "3820"
