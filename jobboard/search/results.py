@@ -12,6 +12,8 @@ class SearchPage:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     degraded: bool = False
     highlights: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Why a job matched words that are not in its title or description: "C92.00: Acute ..."
+    reasons: dict[int, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:

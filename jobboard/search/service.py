@@ -82,6 +82,7 @@ def search_params(query: JobQuery, now) -> dict:
         "attributesToHighlight": ["title"],
         "highlightPreTag": _PRE,
         "highlightPostTag": _POST,
+        "showMatchesPosition": bool(query.words),
     }
     if query.ranked_by_codes:
         # Ranked here by how many of the codes each job has: fetch the window, newest first.
@@ -135,7 +136,21 @@ def meili_search(query: JobQuery) -> SearchPage:
                   for hit in hits if _PRE in hit.get("_formatted", {}).get("title", "")}
     return SearchPage(jobs=jobs, total=result.get("totalHits", len(jobs)), page=query.page,
                       per_page=query.per_page, facets=result.get("facetDistribution", {}),
-                      highlights=highlights)
+                      highlights=highlights, reasons=_reasons(hits, by_id))
+
+
+def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
+    """For hits found only through what their codes mean, the meaning that matched."""
+    reasons = {}
+    for hit in hits:
+        matched = hit.get("_matchesPosition") or {}
+        job = by_id.get(hit["id"])
+        if job is None or set(matched) != {"code_meanings"}:
+            continue
+        index = (matched["code_meanings"][0].get("indices") or [0])[0]
+        if index < len(job.code_meanings or []):
+            reasons[job.id] = job.code_meanings[index]
+    return reasons
 
 
 def search_jobs(query: JobQuery) -> SearchPage:

@@ -23,6 +23,34 @@ SYNONYMS = {
     "ip": ["inpatient"],
     "op": ["outpatient"],
     "profee": ["professional fee"],
+    # What coders and clinicians write instead of the catalog's titles, which the jobs' code
+    # meanings carry (tests/integration/test_meanings.py checks a sample).
+    "aml": ["acute myeloid leukemia", "acute myeloblastic leukemia"],
+    "cml": ["chronic myeloid leukemia"],
+    "cll": ["chronic lymphocytic leukemia"],
+    "bmt": ["bone marrow transplant", "bone marrow"],
+    "sct": ["stem cell transplant", "stem cell"],
+    "hsct": ["stem cell transplant", "stem cell"],
+    "chf": ["congestive heart failure", "heart failure"],
+    "copd": ["chronic obstructive pulmonary disease"],
+    "ckd": ["chronic kidney disease"],
+    "esrd": ["end stage renal disease"],
+    "t2dm": ["type 2 diabetes mellitus"],
+    "dm2": ["type 2 diabetes mellitus"],
+    "htn": ["hypertension"],
+    "afib": ["atrial fibrillation"],
+    "cad": ["coronary artery disease"],
+    "cabg": ["coronary artery bypass"],
+    "pci": ["percutaneous coronary intervention"],
+    "cva": ["cerebral infarction", "stroke"],
+    "dvt": ["deep vein thrombosis"],
+    "uti": ["urinary tract infection"],
+    "gerd": ["gastro-esophageal reflux disease"],
+    "tka": ["total knee arthroplasty"],
+    "tha": ["total hip arthroplasty"],
+    "orif": ["open reduction internal fixation"],
+    "egd": ["esophagogastroduodenoscopy"],
+    "mri": ["magnetic resonance imaging"],
 }
 
 JOBS = {
@@ -32,8 +60,10 @@ JOBS = {
         # below title and description: words that find a job by what its codes mean
         "code_meanings",
     ],
-    # codes and code_prefixes rank a list of codes by how many of them a job has
-    "displayedAttributes": ["id", "title", "codes", "code_prefixes"],
+    # Public listing fields only. codes and code_prefixes rank a list of codes by how many of
+    # them a job has; description and code_meanings report where words matched.
+    "displayedAttributes": ["id", "title", "description", "codes", "code_prefixes",
+                            "code_meanings"],
     "filterableAttributes": [
         {"attributePatterns": ["id", "codes", "code_prefixes", *(f.attribute for f in FILTERS)],
          "features": EQUALITY},

@@ -106,7 +106,23 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
     return SearchPage(jobs=list(jobs), total=total, page=query.page, per_page=query.per_page,
-                      degraded=degraded, facets=facet_counts(query, now) if degraded else {})
+                      degraded=degraded, facets=facet_counts(query, now) if degraded else {},
+                      reasons=_reasons(jobs, query.words))
+
+
+def _reasons(jobs, words: str) -> dict[int, str]:
+    """For jobs whose title and description lack the words, the code meaning that has one."""
+    words_ = [w.lower() for w in words.split()]
+    reasons = {}
+    for job in jobs if words_ else ():
+        text = f"{job.title} {job.description}".lower()
+        if any(w in text for w in words_):
+            continue
+        for meaning in job.code_meanings or []:
+            if any(w in meaning.lower() for w in words_):
+                reasons[job.id] = meaning
+                break
+    return reasons
 
 
 def facet_counts(query: JobQuery, now: datetime) -> dict[str, dict[str, int]]:

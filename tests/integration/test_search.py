@@ -38,7 +38,8 @@ def test_settings_are_applied_before_documents(app, search):
     assert s["pagination"]["maxTotalHits"] >= 100_000
     assert "published_at" in s["sortableAttributes"]
     # nothing internal is served
-    assert s["displayedAttributes"] == ["id", "title", "codes", "code_prefixes"]
+    assert s["displayedAttributes"] == ["id", "title", "description", "codes", "code_prefixes",
+                                        "code_meanings"]
 
 
 @pytest.mark.parametrize("code, wanted", [
