@@ -8,6 +8,7 @@ from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.jobs.routes import get_visible_job
+from jobboard.pagination import page_number
 
 bp = Blueprint("alerts", __name__)
 
@@ -132,7 +133,7 @@ def unsave_job(job_id: int):
 @bp.get("/saved")
 @coder_required
 def saved_jobs():
-    page = min(10_000, max(1, request.args.get("page", 1, type=int) or 1))
+    page = page_number()
     return render_template("alerts/saved.html",
                            pagination=services.saved_jobs_page(current_user, page))
 

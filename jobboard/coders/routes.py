@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.models import Application, Resume
 from jobboard.models import application as ap
+from jobboard.pagination import page_number
 from jobboard.resumes.services import can_read
 from jobboard.resumes.storage import storage
 
@@ -44,7 +45,7 @@ def profile():
 @bp.get("/coder/applications")
 @coder_required
 def applications():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     pagination = db.paginate(
         select(Application).where(Application.coder_id == current_user.id)
         .order_by(Application.created_at.desc()), page=page, per_page=20, error_out=False)

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from jobboard.codes import services
 from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes
+from jobboard.pagination import page_number
 from jobboard.search.codes_index import lookup
 
 bp = Blueprint("codes", __name__)
@@ -55,7 +56,7 @@ def page_in_system(system: str, code: str):
 
 
 def _render(ref):
-    page_no = max(1, request.args.get("page", 1, type=int) or 1)
+    page_no = page_number()
     jobs = services.open_jobs_tagged(ref, page=page_no)
     return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs,
                            systems=services.SYSTEM_NAMES)

@@ -197,3 +197,55 @@ def titles_for(refs: list[CodeRef]) -> dict[str, str]:
 
 SYSTEM_NAMES = {CPT: "CPT (AMA)", HCPCS: "HCPCS Level II (CMS)",
                 ICD10CM: "ICD-10-CM diagnoses", ICD10PCS: "ICD-10-PCS inpatient procedures"}
+
+
+def _loaded(system: str, ranges: bool = False) -> bool:
+    stmt = select(CatalogCode.id).where(CatalogCode.system == system)
+    if ranges:
+        stmt = stmt.where(CatalogCode.range_start.is_not(None))
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def nearby_icd(code: str, limit: int = 5) -> list[str]:
+    """Real ICD-10-CM codes under the deepest level of `code` that exists (for "did you mean")."""
+    for cut in range(len(code) - 1, 2, -1):
+        stem = code[:cut].rstrip(".")
+        if entry(ICD10CM, stem) is not None:
+            return list(db.session.scalars(
+                select(CatalogCode.code).where(CatalogCode.system == ICD10CM,
+                                               CatalogCode.code.startswith(stem),
+                                               CatalogCode.kind == kinds.CODE)
+                .order_by(CatalogCode.code).limit(limit)))
+    return []
+
+
+def check_against_catalog(refs: list[CodeRef]) -> tuple[list[str], list[str]]:
+    """(errors, notes) for codes a job is tagged with.
+
+    ICD-10-CM is complete in the catalog: a code missing from it does not exist. For CPT,
+    HCPCS and PCS we hold ranges and whatever was imported: a code outside every range is
+    refused; one inside a range but not in the catalog is accepted, and named in the notes
+    ("38230 (in 38204-38243, Stem cell and bone marrow services)").
+    """
+    errors, notes = [], []
+    loaded: dict[tuple[str, bool], bool] = {}
+
+    def is_loaded(system, ranges=False):
+        if (system, ranges) not in loaded:
+            loaded[system, ranges] = _loaded(system, ranges)
+        return loaded[system, ranges]
+
+    for ref in refs:
+        if ref.system == ICD10CM:
+            if is_loaded(ICD10CM) and entry(ICD10CM, ref.code) is None:
+                near = nearby_icd(ref.code)
+                errors.append(f"{ref.code} is not an ICD-10-CM code"
+                              + (f" (did you mean {', '.join(near)}?)" if near else "") + ".")
+        elif is_loaded(ref.system, ranges=True) and entry(ref.system, ref.code) is None:
+            ranges = enclosing_ranges(ref)
+            if not ranges:
+                errors.append(f"{ref.code} is outside every {ref.system} range we know; "
+                              "check the code.")
+            else:
+                notes.append(f"{ref.code} (in {ranges[-1].code}, {ranges[-1].title})")
+    return errors, notes

@@ -14,6 +14,7 @@ from jobboard.jobs.forms import CloseJobForm, JobForm
 from jobboard.jobs.routes import code_titles
 from jobboard.models import Application, Job
 from jobboard.models import application as ap
+from jobboard.pagination import page_number
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
 
@@ -27,7 +28,7 @@ def own_job(job_id: int) -> Job:
 
 
 def _page_arg() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return page_number()
 
 
 @bp.get("/")
@@ -61,6 +62,8 @@ def new_job():
             show_errors(form, e)
         else:
             flash("Draft saved. Check the preview, then publish.", "success")
+            for note in job_services.code_notes(job):
+                flash(note, "info")
             return redirect(url_for("employers.preview", job_id=job.id))
     status = 400 if form.is_submitted() else 200
     return render_template("employers/job_form.html", form=form, job=None), status
@@ -81,6 +84,8 @@ def edit_job(job_id: int):
             show_errors(form, e)
         else:
             flash("Changes saved.", "success")
+            for note in job_services.code_notes(job):
+                flash(note, "info")
             return redirect(url_for("employers.preview", job_id=job.id))
     status = 400 if form.is_submitted() else 200
     return render_template("employers/job_form.html", form=form, job=job), status

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from jobboard import vocab
 from jobboard.codes.formats import CodeRef, MalformedCodes, parse_code_list
 from jobboard.codes.meanings import Meanings
+from jobboard.codes.services import check_against_catalog
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
@@ -66,6 +67,8 @@ def validate(f: JobFields):
             errors["codes"] = ["Tag the job with at least one code, e.g. 38206 or C92.00."]
         elif len(codes) > 50:
             errors["codes"] = ["Tag at most 50 codes."]
+        elif unknown := check_against_catalog(codes)[0]:
+            errors["codes"] = unknown
     _check_choice(errors, "setting", f.setting, vocab.SETTINGS)
     _check_choice(errors, "work_mode", f.work_mode, vocab.WORK_MODES)
     _check_choice(errors, "employment_type", f.employment_type, vocab.EMPLOYMENT_TYPES)
@@ -104,6 +107,16 @@ def validate(f: JobFields):
     if errors:
         raise InvalidInput(errors)
     return codes
+
+
+def code_notes(job: Job) -> list[str]:
+    """What the employer should know about the job's codes, shown after saving: the codes we
+    have no entry for (most CPT codes: we ship no AMA descriptors), and where they fall."""
+    unlisted = check_against_catalog([CodeRef(c.system, c.code) for c in job.codes])[1]
+    if not unlisted:
+        return []
+    return [f"Not in our code catalog, but inside ranges we know: {'; '.join(unlisted)}. "
+            "Check these are the codes you mean."]
 
 
 def ensure_can_manage(job: Job, user: User) -> None:

@@ -2,10 +2,11 @@
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 from markupsafe import Markup, escape
 
 from jobboard.mail.devserver import messages
+from jobboard.pagination import page_number
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
 URL = re.compile(r"https?://[^\s<>\"']+")
@@ -29,7 +30,7 @@ def linkify(text: str) -> Markup:
 
 @bp.get("/")
 def inbox():
-    page = min(10_000, max(1, request.args.get("page", 1, type=int) or 1))
+    page = page_number()
     found = messages(_directory())
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
     return render_template("devmail/inbox.html", messages=shown, total=len(found), page=page,

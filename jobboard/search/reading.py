@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM
+from jobboard.codes.services import nearby_icd
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
@@ -109,19 +110,6 @@ def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
                       f"(for example E11.9), and CPT codes are five characters (38206).")
 
 
-def _nearby_icd(code: str) -> list[str]:
-    """Existing ICD-10-CM codes under the deepest level of `code` that exists."""
-    for cut in range(len(code) - 1, 2, -1):
-        stem = code[:cut].rstrip(".")
-        if _entry(ICD10CM, stem) is not None:
-            return list(db.session.scalars(
-                select(CatalogCode.code).where(CatalogCode.system == ICD10CM,
-                                               CatalogCode.code.startswith(stem),
-                                               CatalogCode.kind == kinds.CODE)
-                .order_by(CatalogCode.code).limit(5)))
-    return []
-
-
 def open_count_under(prefix: str) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(JobCode.job_id))).join(Job, Job.id == JobCode.job_id)
@@ -172,7 +160,7 @@ def read(query: JobQuery, total: int) -> Reading:
         if term.kind == ICD:
             icd_loaded = _icd_loaded() if icd_loaded is None else icd_loaded
             if icd_loaded and _entry(ICD10CM, term.value) is None:
-                nearby = _nearby_icd(term.value)
+                nearby = nearby_icd(term.value)
                 reading.suggestions.append(Suggestion(
                     f"{term.value} is not an ICD-10-CM code.",
                     [(c, _replace(query, term.tokens, c)) for c in nearby]))

@@ -163,4 +163,4 @@ def search_jobs(query: JobQuery) -> SearchPage:
 
 
 def browse_latest(n: int) -> list[Job]:
-    return sql.search_jobs(JobQuery(sort="newest", per_page=n)).jobs
+    return sql.search_jobs(JobQuery(sort="newest", per_page=n), facets=False).jobs

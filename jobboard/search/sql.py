@@ -88,7 +88,8 @@ def words_condition(words: str):
                   for w in words.split()[:8]))
 
 
-def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False) -> SearchPage:
+def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False,
+                facets: bool = True) -> SearchPage:
     now = now or utcnow()
     where = conditions(query, now)
     total = db.session.scalar(select(func.count()).select_from(Job).where(*where)) or 0
@@ -106,7 +107,7 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
     return SearchPage(jobs=list(jobs), total=total, page=query.page, per_page=query.per_page,
-                      degraded=degraded, facets=facet_counts(query, now) if degraded else {},
+                      degraded=degraded, facets=facet_counts(query, now) if facets else {},
                       reasons=_reasons(jobs, query.words))
 
 
