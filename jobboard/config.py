@@ -44,6 +44,8 @@ class Config:
     MEILI_MASTER_KEY = os.environ.get("MEILI_MASTER_KEY") or None
     MEILI_INDEX_PREFIX = os.environ.get("MEILI_INDEX_PREFIX", "")
     MEILI_TIMEOUT = float(os.environ.get("MEILI_TIMEOUT", "2"))
+    # After a failed call, searches skip Meilisearch this long, then one request probes it.
+    MEILI_COOLDOWN = float(os.environ.get("MEILI_COOLDOWN", "30"))
 
     # Where a code page links for the full reference; {code} is replaced. JSON in the env.
     CODE_REFERENCE_URLS = json.loads(os.environ.get("CODE_REFERENCE_URLS") or "null") or {

@@ -80,7 +80,7 @@ def every_minute() -> None:
     _guarded(delivery.deliver)
     if current_app.config.get("MEILI_URL"):
         from jobboard.search import sync
-        _guarded(sync.drain)
+        _guarded(sync.catch_up)
     _guarded(alerts.send_alerts, INSTANT)
 
 

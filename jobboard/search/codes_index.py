@@ -7,6 +7,7 @@ from jobboard.codes.formats import recognise
 from jobboard.extensions import db
 from jobboard.models import CatalogCode
 from jobboard.models import code as kinds
+from jobboard.search.breaker import breaker, cooldown
 from jobboard.search.client import SEARCH_ERRORS, client, configured, index_uid, wait
 from jobboard.search.sync import TaskFailed, check_task, index_exists
 
@@ -56,14 +57,19 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
     if not q:
         return [], False
     degraded = False
-    if configured():
+    if not configured():
+        hits = _sql_lookup(q, limit)
+    elif not breaker().allow(cooldown()):  # known down: no timeout to wait for
+        hits, degraded = _sql_lookup(q, limit), True
+    else:
         try:
             hits = _meili_lookup(q, limit)
         except (*SEARCH_ERRORS, TaskFailed) as e:
+            breaker().failed()
             log.warning("code lookup degraded to the database: %s", e)
             hits, degraded = _sql_lookup(q, limit), True
-    else:
-        hits = _sql_lookup(q, limit)
+        else:
+            breaker().succeeded()
     ref = recognise(q)
     if ref and not any(h["code"] == ref.code for h in hits):
         # A well-formed code we have no entry for still has a page: say where it falls.

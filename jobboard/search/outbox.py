@@ -19,5 +19,8 @@ def push_pending() -> None:
     if not current_app.config.get("MEILI_URL"):
         return
     from jobboard.search import sync  # the search client is only loaded when configured
+    from jobboard.search.breaker import breaker, cooldown
 
+    if not breaker().allow(cooldown()):
+        return  # known down: the worker catches up once the server answers again
     sync.drain(max_rows=200, quiet=True)

@@ -12,6 +12,7 @@ from jobboard.models import Job
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
+from jobboard.search.breaker import breaker, cooldown
 from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
@@ -154,12 +155,20 @@ def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
 
 
 def search_jobs(query: JobQuery) -> SearchPage:
-    if search_client.configured():
+    if not search_client.configured():
+        return sql.search_jobs(query)
+    circuit = breaker()
+    if circuit.allow(cooldown()):
         try:
-            return meili_search(query)
+            page = meili_search(query)
         except search_client.SEARCH_ERRORS as e:
-            log.warning("search unavailable, answering from the database: %s", e)
-    return sql.search_jobs(query, degraded=search_client.configured())
+            circuit.failed()
+            log.warning("search unavailable, answering from the database for %ss: %s",
+                        cooldown(), e)
+        else:
+            circuit.succeeded()
+            return page
+    return sql.search_jobs(query, degraded=True)
 
 
 def browse_latest(n: int) -> list[Job]:

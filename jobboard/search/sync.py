@@ -10,6 +10,7 @@ from jobboard.extensions import db
 from jobboard.models import Job, SearchOutbox
 from jobboard.models.job import listing_loads
 from jobboard.search import settings
+from jobboard.search.breaker import breaker, cooldown
 from jobboard.search.client import SEARCH_ERRORS, client, index_uid, wait
 from jobboard.search.documents import document
 from jobboard.search.sql import open_jobs
@@ -124,11 +125,13 @@ def drain(max_rows: int | None = None, ignore_backoff: bool = False,
             db.session.commit()
             result.failed += len(rows)
             result.error = str(e)
+            breaker().failed()
             (log.info if quiet else log.warning)("search sync failed, %d rows wait: %s",
                                                   len(rows), e)
             break
         db.session.commit()
         result.pushed += len(rows)
+        breaker().succeeded()
     return result
 
 
@@ -171,13 +174,38 @@ def reindex(batch: int = BATCH) -> int:
     return count
 
 
+def available() -> bool:
+    try:
+        return client().health().get("status") == "available"
+    except SEARCH_ERRORS:
+        return False
+
+
+def catch_up() -> DrainResult | None:
+    """The worker's tick: while the server is down, nothing is retried (the rows wait);
+    once it answers /health again, every pending update is pushed at once, whatever its
+    backoff, so the index catches up within a tick of the server's return."""
+    if not available():
+        return None
+    breaker().succeeded()
+    return drain(ignore_backoff=True, quiet=True)
+
+
 def status() -> dict:
     """For /healthz: can we reach the search server, and how far behind is the index."""
     info: dict = {"pending_updates": pending_count()}
+    circuit = breaker()
+    if circuit.is_open and not circuit.allow(cooldown()):
+        info.update(status="unavailable", circuit="open")  # no call: it would hang too
+        return info
     try:
         health = client().health()
         info["status"] = "ok" if health.get("status") == "available" else "unavailable"
     except SEARCH_ERRORS as e:
         info["status"] = "unavailable"
         info["error"] = type(e).__name__
+    if info["status"] == "ok":
+        circuit.succeeded()
+    else:
+        circuit.failed()
     return info

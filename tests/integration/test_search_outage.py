@@ -95,3 +95,64 @@ def test_the_master_key_is_not_on_the_command_line_even_when_it_starts_with_a_da
         assert requests.get(f"{server.url}/keys", timeout=5).status_code == 401
     finally:
         server.stop()
+
+
+def test_the_breaker_lets_one_probe_through_after_the_cooldown():
+    from jobboard.search.breaker import Breaker
+    circuit = Breaker()
+    assert circuit.allow(30) and not circuit.is_open
+    circuit.failed()
+    assert circuit.is_open and not circuit.allow(60)  # open: straight to the database
+    assert circuit.allow(0)  # the cool-down is over, half-open: this caller probes
+    assert not circuit.allow(0)  # ... and no other caller while the probe is out
+    circuit.succeeded()
+    assert not circuit.is_open and circuit.allow(0)
+
+
+def test_a_hung_server_is_skipped_after_one_failure_and_used_again_when_it_answers(
+        app, client, own_server):
+    import os
+    import signal
+
+    from jobboard.search.breaker import breaker
+    with app.app_context():
+        make.job(make.employer(), title="Stem cell coder", codes="38206")
+    assert client.get("/api/v1/jobs?q=38206").json["degraded"] is False
+    app.config.update(MEILI_TIMEOUT=0.5, MEILI_COOLDOWN=600)
+    os.kill(own_server.process.pid, signal.SIGSTOP)  # hung: the port stays open
+    try:
+        first = client.get("/api/v1/jobs?q=38206").json  # waits one timeout, then SQL
+        assert first["degraded"] is True and [h["title"] for h in first["hits"]] == \
+            ["Stem cell coder"]
+        with app.app_context():
+            assert breaker().is_open
+        for _ in range(3):  # the breaker is open: these never call the server
+            again = client.get("/api/v1/jobs?q=38206").json
+            assert again["degraded"] is True and again["total"] == 1
+        health = client.get("/healthz").json
+        assert health["status"] == "degraded" and health["search"]["circuit"] == "open"
+    finally:
+        os.kill(own_server.process.pid, signal.SIGCONT)
+    # The cool-down is over: the next search probes (with the usual timeout: the resumed
+    # server first finishes the requests it was holding).
+    app.config.update(MEILI_TIMEOUT=2, MEILI_COOLDOWN=0)
+    back = client.get("/api/v1/jobs?q=38206").json
+    assert back["degraded"] is False and back["total"] == 1
+    with app.app_context():
+        assert not breaker().is_open
+    app.config["MEILI_COOLDOWN"] = 30
+
+
+def test_after_an_outage_the_worker_catches_up_at_its_next_tick(app, client, own_server):
+    own_server.stop()
+    with app.app_context():
+        job = make.job(make.employer(), title="Stem cell coder", codes="38206")
+        assert sync.catch_up() is None  # known down: nothing retried, nothing counted
+        row = db.session.scalar(select(SearchOutbox).where(SearchOutbox.job_id == job.id))
+        assert row.done_at is None and row.attempts == 1
+        assert row.next_attempt_at > row.created_at  # backing off
+    own_server.start()
+    with app.app_context():
+        result = sync.catch_up()  # the server answers /health: the backoff is ignored
+        assert result.pushed >= 1 and result.failed == 0 and sync.pending_count() == 0
+    assert client.get("/api/v1/jobs?q=38206").json["total"] == 1

@@ -1,0 +1,55 @@
+"""A circuit breaker in front of Meilisearch, one per process and server.
+
+A hung server (process stopped, port open) would cost every search the full client timeout.
+After a failure the breaker opens: searches go straight to the database for a cool-down;
+then one request at a time probes the server (half-open) while the others keep using the
+database, and the first success closes the breaker. So a hung server costs one timeout per
+cool-down per process.
+"""
+import threading
+import time
+
+from flask import current_app
+
+_breakers: dict[str, "Breaker"] = {}
+_lock = threading.Lock()
+
+
+class Breaker:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._failed_at: float | None = None  # monotonic seconds of the last failure
+        self._probing = False
+
+    def allow(self, cooldown: float) -> bool:
+        """May this call try the server? (Open: no. Half-open: the first caller, alone.)"""
+        with self._lock:
+            if self._failed_at is None:
+                return True
+            if time.monotonic() < self._failed_at + cooldown or self._probing:
+                return False
+            self._probing = True
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failed_at, self._probing = None, False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._failed_at, self._probing = time.monotonic(), False
+
+    @property
+    def is_open(self) -> bool:
+        """Open or half-open: the server failed and has not answered since."""
+        return self._failed_at is not None
+
+
+def breaker() -> Breaker:
+    url = current_app.config["MEILI_URL"]
+    with _lock:
+        return _breakers.setdefault(url, Breaker())
+
+
+def cooldown() -> float:
+    return current_app.config["MEILI_COOLDOWN"]
