@@ -24,7 +24,8 @@ def register(app: Flask) -> None:
                 click.echo("Database already has data; not seeding.")
                 return
             raise click.ClickException("The database already has users; seed an empty one.")
-        made = demo.seed(n_jobs, seed, password)
+        with click.progressbar(length=n_jobs, label="Seeding demo jobs") as bar:
+            made = demo.seed(n_jobs, seed, password, progress=bar.update)
         click.echo(f"Seeded {n_jobs} jobs, {len(made['employers'])} employers, "
                    f"{len(made['coders'])} coders. Password for all: {password}")
         click.echo(f"  employer: {made['employers'][0]}   coder: {made['coders'][0]}")
@@ -129,8 +130,14 @@ def register(app: Flask) -> None:
     @search.command("reindex")
     def search_reindex():
         """Rebuild the jobs index from the database and swap it in with no downtime."""
+        import time
+
         from jobboard.search import sync
-        click.echo(f"Reindexed {sync.reindex()} open jobs.")
+        started = time.perf_counter()
+        with click.progressbar(length=sync.open_job_count(), label="Reindexing open jobs") as bar:
+            count = sync.reindex(progress=bar.update)
+        click.echo(f"Reindexed {count} open jobs in {time.perf_counter() - started:.1f} s; "
+                   "the new index is live.")
 
     app.cli.add_command(search)
 
@@ -153,7 +160,9 @@ def register(app: Flask) -> None:
         t = time.perf_counter()
         click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")
         if not skip_icd10cm:
-            click.echo(f"ICD-10-CM entries: {catalog.load_icd10cm()}")
+            with click.progressbar(length=catalog.ICD10CM_ENTRIES, label="Loading ICD-10-CM") as bar:
+                loaded = catalog.load_icd10cm(progress=bar.update)
+            click.echo(f"ICD-10-CM entries: {loaded}")
         _index_codes()
         _refresh_jobs()
         click.echo(f"Done in {time.perf_counter() - t:.1f} s.")

@@ -84,8 +84,12 @@ def description(title: str, specialty: str, codes: list[str], company: str) -> s
     )
 
 
-def seed(n_jobs: int, seed: int, password: str) -> dict:
-    """Create the demo data. Returns the logins made."""
+def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
+    """Create the demo data. Returns the logins made; `progress(n)` hears of each batch."""
+    from jobboard.codes.meanings import Meanings
+    from jobboard.jobs.services import refresh_search_fields
+
+    meanings = Meanings()
     rng = random.Random(seed)
     now = utcnow()
     companies, employers = [], []
@@ -151,10 +155,15 @@ def seed(n_jobs: int, seed: int, password: str) -> dict:
         job.credentials = ([JobCredential(credential=c, requirement=st.REQUIRED) for c in required]
                            + [JobCredential(credential=c, requirement=st.PREFERRED)
                               for c in preferred])
+        refresh_search_fields(job, meanings=meanings)
         db.session.add(job)
         if i % 500 == 499:
             db.session.flush()
+            if progress:
+                progress(500)
     db.session.flush()
+    if progress:
+        progress(n_jobs % 500)
     db.session.add_all(SearchOutbox(job_id=job_id)
                        for job_id in db.session.scalars(db.select(Job.id)))
     db.session.commit()

@@ -81,7 +81,12 @@ def _icd10cm_module():
     return simple_icd_10_cm
 
 
-def load_icd10cm(batch: int = 5000) -> int:
+# Entries of the packaged release (chapters, blocks, categories, codes): the progress bar's
+# length before the package is read.
+ICD10CM_ENTRIES = 98_466
+
+
+def load_icd10cm(batch: int = 5000, progress=None) -> int:
     """The whole ICD-10-CM code set with chapters, blocks and notes; idempotent.
 
     Runs only in the CLI: importing the package takes seconds and ~185 MB.
@@ -118,6 +123,8 @@ def load_icd10cm(batch: int = 5000) -> int:
     db.session.execute(delete(CatalogCode).where(CatalogCode.system == ICD10CM))
     for i in range(0, len(rows), batch):
         db.session.execute(insert(CatalogCode), rows[i:i + batch])
+        if progress:
+            progress(len(rows[i:i + batch]))
     db.session.commit()
     return len(rows)
 

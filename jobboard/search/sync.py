@@ -135,7 +135,12 @@ def drain(max_rows: int | None = None, ignore_backoff: bool = False,
     return result
 
 
-def reindex(batch: int = BATCH) -> int:
+def open_job_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Job)
+                             .where(open_jobs(utcnow()))) or 0
+
+
+def reindex(batch: int = BATCH, progress=None) -> int:
     """Rebuild the index into a new one and swap it in: search is never empty meanwhile."""
     c = client()
     live = index_uid("jobs")
@@ -157,6 +162,8 @@ def reindex(batch: int = BATCH) -> int:
         tasks.append(index.add_documents([document(j) for j in jobs], primary_key="id").task_uid)
         count += len(jobs)
         last_id = jobs[-1].id
+        if progress:
+            progress(len(jobs))
         db.session.expunge_all()
     for uid in tasks:
         check_task(wait(uid, 600_000))

@@ -107,3 +107,22 @@ def test_job_code_tag_leads_to_the_code_page_and_back_to_open_jobs(new_page, app
     expect(open_jobs.get_by_role("link", name="Cardiology coder")).to_have_count(0)
     open_jobs.get_by_role("link", name="Leukemia abstractor").click()
     expect(page.get_by_role("heading", name="Leukemia abstractor")).to_be_visible()
+
+
+def test_typing_a_pay_amount_and_applying_the_filters_narrows_the_results(new_page, app, search):
+    with app.app_context():
+        employer = make.employer(company="Summit Oncology")
+        make.job(employer, title="Well paid hourly coder", codes="38206", salary_min=30,
+                 salary_max=40, salary_period="hour")  # 83,200 a year at the top
+        make.job(employer, title="Modest yearly coder", codes="38206", salary_min=45000,
+                 salary_max=50000, salary_period="year")
+    page = new_page()
+    page.goto("/jobs?q=38206")
+    expect(page.get_by_text("2 jobs", exact=True)).to_be_visible()
+    page.get_by_text("Refine").click()
+    page.get_by_label("Pay at least, per year").fill("55000")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("1 job", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Well paid hourly coder")).to_be_visible()
+    expect(page.get_by_role("link", name="Modest yearly coder")).to_have_count(0)
+    expect(page.get_by_role("link", name="Remove filter Pay from $55,000/yr")).to_be_visible()
