@@ -41,7 +41,10 @@ test-sqlite: setup
 test-postgres: setup
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(PYTEST) tests
 
+# The load runs use Debian's wrk (installed here when missing, as `make test` does Chromium).
 bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) \
+	  || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 	$(PY) bench/search.py
 
 clean:

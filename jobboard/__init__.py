@@ -4,11 +4,13 @@ from typing import Any
 from flask import Flask
 
 from jobboard.config import INSTANCE, ROOT, Config, load_secret_key
+from jobboard.jsonio import OrjsonProvider
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
+    app.json = OrjsonProvider(app)
     app.config.from_object(Config)
     if config:
         app.config.from_mapping(config)

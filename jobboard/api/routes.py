@@ -3,41 +3,23 @@ from flask import Blueprint, jsonify, request, url_for
 
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import recognise
-from jobboard.models import Job
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.codes_index import lookup
+from jobboard.search.documents import listing
 from jobboard.search.query import parse_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _number(value):
-    return float(value) if value is not None else None
-
-
-def job_json(job: Job) -> dict:
-    return {
-        "id": job.id,
-        "title": job.title,
-        "company": job.company.name,
-        "codes": [{"system": c.system, "code": c.code,
-                   "url": url_for("codes.page", code=c.code, _external=True)} for c in job.codes],
-        "specialties": job.specialty_slugs,
-        "credentials": job.required_credentials + job.preferred_credentials,
-        "required_credentials": job.required_credentials,
-        "setting": job.setting,
-        "work_mode": job.work_mode,
-        "city": job.city,
-        "state": job.state,
-        "salary_min": _number(job.salary_min),
-        "salary_max": _number(job.salary_max),
-        "salary_period": job.salary_period,
-        "employment_type": job.employment_type,
-        "published_at": job.published_at.isoformat() if job.published_at else None,
-        "expires_at": job.expires_at.isoformat() if job.expires_at else None,
-        "url": url_for("jobs.detail", job_id=job.id, _external=True),
-    }
+def api_hits(page) -> list[dict]:
+    """The hits as the API serves them, from the stored listings or from rows: one shape."""
+    listings = page.listings if page.listings is not None else [listing(j) for j in page.jobs]
+    # url_for once per request, not per code tag: the prefixes are the same for every hit.
+    code_url = url_for("codes.page", code="0", _external=True)[:-1]
+    job_url = url_for("jobs.detail", job_id=1, _external=True)[:-1]
+    return [{**item, "codes": [{**c, "url": code_url + c["code"]} for c in item["codes"]],
+             "url": f"{job_url}{item['id']}"} for item in listings]
 
 
 @bp.get("/jobs")
@@ -47,9 +29,9 @@ def jobs():
         return jsonify(error={"status": 400, "title": "Bad Request",
                               "message": "Some parameters are not valid; nothing was searched.",
                               "problems": query.problems}), 400
-    page = search.search_jobs(query)
+    page = search.search_jobs(query, hydrate=False)
     read = reading.read(query, page.total)
-    return jsonify(hits=[job_json(j) for j in page.jobs], total=page.total, page=page.page,
+    return jsonify(hits=api_hits(page), total=page.total, page=page.page,
                    per_page=page.per_page, facets=page.facets, degraded=page.degraded,
                    notes=query.notes, reading=reading_json(read))
 

@@ -23,6 +23,34 @@ def _timestamp(value) -> int | None:
     return int(value.timestamp()) if value else None
 
 
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def listing(job: Job) -> dict:
+    """The public listing as the API serves it (without its URLs): stored in the search
+    document, so an API search answers from Meilisearch without loading rows."""
+    return {
+        "id": job.id,
+        "title": job.title,
+        "company": job.company.name,
+        "codes": [{"system": c.system, "code": c.code} for c in job.codes],
+        "specialties": job.specialty_slugs,
+        "credentials": job.required_credentials + job.preferred_credentials,
+        "required_credentials": job.required_credentials,
+        "setting": job.setting,
+        "work_mode": job.work_mode,
+        "city": job.city,
+        "state": job.state,
+        "salary_min": _number(job.salary_min),
+        "salary_max": _number(job.salary_max),
+        "salary_period": job.salary_period,
+        "employment_type": job.employment_type,
+        "published_at": job.published_at.isoformat() if job.published_at else None,
+        "expires_at": job.expires_at.isoformat() if job.expires_at else None,
+    }
+
+
 def document(job: Job) -> dict:
     creds = job.required_credentials + job.preferred_credentials
     return {
@@ -50,4 +78,5 @@ def document(job: Job) -> dict:
         "salary_annual_max": job.annual_salary_max or job.annual_salary_min,
         "published_at": _timestamp(job.published_at),
         "expires_at": _timestamp(job.expires_at),
+        "listing": listing(job),
     }

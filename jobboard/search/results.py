@@ -14,6 +14,9 @@ class SearchPage:
     highlights: dict[int, dict[str, str]] = field(default_factory=dict)
     # Why a job matched words that are not in its title or description: "C92.00: Acute ..."
     reasons: dict[int, str] = field(default_factory=dict)
+    # With hydrate=False (the API): the stored listings of the hits that are still open, in
+    # hit order, instead of rows; None when the answer came from the database.
+    listings: list[dict] | None = None
 
     @property
     def pages(self) -> int:

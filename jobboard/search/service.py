@@ -113,9 +113,11 @@ def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[st
     return queries, attributes
 
 
-def meili_search(query: JobQuery) -> SearchPage:
+def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     now = utcnow()
     queries, attributes = search_requests(query, now, search_client.index_uid("jobs"))
+    if not hydrate:
+        queries[0]["attributesToRetrieve"] = [*queries[0]["attributesToRetrieve"], "listing"]
     results = search_client.client().multi_search(queries)["results"]
     result = results[0]
     for attribute, counts in zip(attributes, results[1:], strict=True):
@@ -128,16 +130,24 @@ def meili_search(query: JobQuery) -> SearchPage:
         start = (query.page - 1) * query.per_page
         hits = hits[start:start + query.per_page]
     ids = [hit["id"] for hit in hits]
+    page = SearchPage(jobs=[], total=result.get("totalHits", len(hits)), page=query.page,
+                      per_page=query.per_page, facets=result.get("facetDistribution", {}))
+    if not hydrate and all("listing" in hit for hit in hits):  # else: indexed before listings
+        # The database is the truth: one indexed query drops a hit whose job closed a moment
+        # ago, without loading the rows.
+        still_open = set(db.session.scalars(select(Job.id).where(Job.id.in_(ids),
+                                                                 sql.open_jobs(now))))
+        page.listings = [hit["listing"] for hit in hits if hit["id"] in still_open]
+        return page
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))
         .options(*listing_loads()))}
     # The database is the truth: a hit whose job closed a moment ago is left out.
-    jobs = [by_id[i] for i in ids if i in by_id and by_id[i].is_open(now)]
-    highlights = {hit["id"]: {"title": _highlight(hit["_formatted"]["title"])}
-                  for hit in hits if _PRE in hit.get("_formatted", {}).get("title", "")}
-    return SearchPage(jobs=jobs, total=result.get("totalHits", len(jobs)), page=query.page,
-                      per_page=query.per_page, facets=result.get("facetDistribution", {}),
-                      highlights=highlights, reasons=_reasons(hits, by_id))
+    page.jobs = [by_id[i] for i in ids if i in by_id and by_id[i].is_open(now)]
+    page.highlights = {hit["id"]: {"title": _highlight(hit["_formatted"]["title"])}
+                       for hit in hits if _PRE in hit.get("_formatted", {}).get("title", "")}
+    page.reasons = _reasons(hits, by_id)
+    return page
 
 
 def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
@@ -154,13 +164,15 @@ def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
     return reasons
 
 
-def search_jobs(query: JobQuery) -> SearchPage:
+def search_jobs(query: JobQuery, hydrate: bool = True) -> SearchPage:
+    """Meilisearch when it answers, else the database. hydrate=False (the API) may answer
+    with the stored listings instead of rows (`page.listings`)."""
     if not search_client.configured():
         return sql.search_jobs(query)
     circuit = breaker()
     if circuit.allow(cooldown()):
         try:
-            page = meili_search(query)
+            page = meili_search(query, hydrate)
         except search_client.SEARCH_ERRORS as e:
             circuit.failed()
             log.warning("search unavailable, answering from the database for %ss: %s",

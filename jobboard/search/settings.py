@@ -63,7 +63,7 @@ JOBS = {
     # Public listing fields only. codes and code_prefixes rank a list of codes by how many of
     # them a job has; description and code_meanings report where words matched.
     "displayedAttributes": ["id", "title", "description", "codes", "code_prefixes",
-                            "code_meanings"],
+                            "code_meanings", "listing"],
     "filterableAttributes": [
         {"attributePatterns": ["id", "codes", "code_prefixes", *(f.attribute for f in FILTERS)],
          "features": EQUALITY},

@@ -39,7 +39,7 @@ def test_settings_are_applied_before_documents(app, search):
     assert "published_at" in s["sortableAttributes"]
     # nothing internal is served
     assert s["displayedAttributes"] == ["id", "title", "description", "codes", "code_prefixes",
-                                        "code_meanings"]
+                                        "code_meanings", "listing"]
 
 
 @pytest.mark.parametrize("code, wanted", [
