@@ -1,6 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from jobboard.auth.decorators import coder_required
 from jobboard.coders import services
@@ -45,10 +44,7 @@ def profile():
 @bp.get("/coder/applications")
 @coder_required
 def applications():
-    page = page_number()
-    pagination = db.paginate(
-        select(Application).where(Application.coder_id == current_user.id)
-        .order_by(Application.created_at.desc()), page=page, per_page=20, error_out=False)
+    pagination = services.applications_page(current_user, page_number())
     return render_template("coders/applications.html", pagination=pagination,
                            labels=ap.STATUS_LABELS)
 

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from jobboard import vocab
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
@@ -138,3 +139,13 @@ def withdraw(application: Application, coder: User) -> Application:
     application.status = ap.WITHDRAWN
     db.session.commit()
     return application
+
+
+def applications_page(coder: User, page: int, per_page: int = 20):
+    """The coder's own applications, newest first, with each job and company loaded."""
+    ensure_coder(coder)
+    return db.paginate(
+        select(Application).where(Application.coder_id == coder.id)
+        .order_by(Application.created_at.desc())
+        .options(selectinload(Application.job).selectinload(Job.company)),
+        page=page, per_page=per_page, error_out=False)

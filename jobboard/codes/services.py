@@ -192,7 +192,31 @@ def short_description(ref: CodeRef) -> str | None:
 
 
 def titles_for(refs: list[CodeRef]) -> dict[str, str]:
-    return {ref.code: text for ref in refs if (text := short_description(ref))}
+    """One line per code (as short_description), in a fixed number of statements: the codes'
+    own entries in one query, each system's ranges once; only an ICD-10-CM code missing from
+    the catalog climbs its parents."""
+    if not refs:
+        return {}
+    own = {(e.system, e.code): e for e in db.session.scalars(
+        select(CatalogCode).where(CatalogCode.code.in_({r.code for r in refs})))}
+    ranges = {system: _ranges(system) for system in {r.system for r in refs}
+              if system != ICD10CM}
+    titles = {}
+    for ref in refs:
+        entry_ = own.get((ref.system, ref.code))
+        if entry_ is not None and entry_.title and (ref.system != CPT or entry_.licensed):
+            titles[ref.code] = entry_.title
+        elif ref.system == ICD10CM:
+            if text := short_description(ref):
+                titles[ref.code] = text
+        else:
+            found = [r for r in ranges[ref.system]
+                     if contains({"range_start": r.range_start, "range_end": r.range_end},
+                                 ref.code)]
+            if found:
+                narrow = min(found, key=lambda r: int(r.range_end, 36) - int(r.range_start, 36))
+                titles[ref.code] = f"in {narrow.code}: {narrow.title}"
+    return titles
 
 
 SYSTEM_NAMES = {CPT: "CPT (AMA)", HCPCS: "HCPCS Level II (CMS)",

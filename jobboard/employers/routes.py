@@ -1,6 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from jobboard.auth.decorators import employer_required
@@ -12,7 +11,7 @@ from jobboard.forms import ConfirmForm, show_errors
 from jobboard.jobs import services as job_services
 from jobboard.jobs.forms import CloseJobForm, JobForm
 from jobboard.jobs.routes import code_titles
-from jobboard.models import Application, Job
+from jobboard.models import Job
 from jobboard.models import application as ap
 from jobboard.pagination import page_number
 
@@ -34,21 +33,8 @@ def _page_arg() -> int:
 @bp.get("/")
 @employer_required
 def dashboard():
-    pagination = db.paginate(
-        select(Job).where(Job.company_id == current_user.company_id)
-        .order_by(Job.created_at.desc(), Job.id.desc()),
-        page=_page_arg(), per_page=20, error_out=False)
-    return render_template("employers/dashboard.html", pagination=pagination,
-                           rows=_rows_with_counts(pagination.items))
-
-
-def _rows_with_counts(jobs: list[Job]) -> list[tuple[Job, int]]:
-    if not jobs:
-        return []
-    counts = dict(db.session.execute(
-        select(Application.job_id, func.count()).where(
-            Application.job_id.in_([j.id for j in jobs])).group_by(Application.job_id)).all())
-    return [(job, counts.get(job.id, 0)) for job in jobs]
+    pagination, rows = services.dashboard_page(current_user, _page_arg())
+    return render_template("employers/dashboard.html", pagination=pagination, rows=rows)
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])
@@ -154,11 +140,7 @@ def close(job_id: int):
 def applicants(job_id: int):
     job = own_job(job_id)
     status = request.args.get("status")
-    stmt = select(Application).where(Application.job_id == job.id)
-    if status in ap.STATUS_LABELS:
-        stmt = stmt.where(Application.status == status)
-    pagination = db.paginate(stmt.order_by(Application.created_at.desc()),
-                             page=_page_arg(), per_page=25, error_out=False)
+    pagination = services.applicants_page(job, current_user, status, _page_arg())
     return render_template("employers/applicants.html", job=job, pagination=pagination,
                            status=status, labels=ap.STATUS_LABELS)
 

@@ -1,4 +1,7 @@
 """Employers: their company and the applications to their jobs."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.jobs.services import search_text
@@ -71,3 +74,31 @@ def check_company(name: str, website: str | None) -> dict[str, list[str]]:
     if website and not website.strip().lower().startswith(("http://", "https://")):
         errors["website"] = ["Enter a full address starting with https://."]
     return errors
+
+
+def dashboard_page(employer: User, page: int, per_page: int = 20):
+    """The company's jobs, newest first, each with its number of applications:
+    (pagination, [(job, applications)]) in three statements whatever the page's length."""
+    if not employer.is_employer:
+        raise NotAllowed("This page is for employers.")
+    pagination = db.paginate(
+        select(Job).where(Job.company_id == employer.company_id)
+        .order_by(Job.created_at.desc(), Job.id.desc()),
+        page=page, per_page=per_page, error_out=False)
+    ids = [j.id for j in pagination.items]
+    counts = dict(db.session.execute(
+        select(Application.job_id, func.count()).where(Application.job_id.in_(ids))
+        .group_by(Application.job_id)).all()) if ids else {}
+    return pagination, [(job, counts.get(job.id, 0)) for job in pagination.items]
+
+
+def applicants_page(job: Job, employer: User, status: str | None, page: int, per_page: int = 25):
+    """The applications to one of the employer's jobs, with each coder and profile loaded."""
+    if not employer.is_employer or job.company_id != employer.company_id:
+        raise NotAllowed("That job is not one of yours.")
+    stmt = select(Application).where(Application.job_id == job.id)
+    if status in ap.STATUS_LABELS:
+        stmt = stmt.where(Application.status == status)
+    return db.paginate(stmt.order_by(Application.created_at.desc())
+                       .options(selectinload(Application.coder).selectinload(User.profile)),
+                       page=page, per_page=per_page, error_out=False)

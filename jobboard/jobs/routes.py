@@ -1,6 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from jobboard.alerts import services as alerts
@@ -10,12 +9,10 @@ from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
-from jobboard.extensions import db
 from jobboard.forms import show_errors
+from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
-from jobboard.models import job as st
-from jobboard.models.job import listing_loads
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.filters import FILTERS
@@ -107,13 +104,9 @@ def browse():
 
 
 def get_visible_job(job_id: int) -> Job:
-    """A job anyone may see: published once (drafts only to their own company)."""
-    job = db.session.scalar(select(Job).where(Job.id == job_id).options(*listing_loads()))
+    job = job_services.visible_job(job_id, current_user)
     if job is None:
-        abort(404)
-    if job.status in (st.DRAFT, st.PENDING) and not (
-            current_user.is_authenticated and current_user.company_id == job.company_id):
-        abort(404)
+        abort(404)  # a missing job and another company's draft answer alike
     return job
 
 

@@ -109,6 +109,12 @@ def validate(f: JobFields):
     return codes
 
 
+def visible_job(job_id: int, user) -> Job | None:
+    """The job with what its page shows loaded, if this user may see it; else None."""
+    job = db.session.scalar(select(Job).where(Job.id == job_id).options(*listing_loads()))
+    return job if job is not None and job.is_visible_to(user) else None
+
+
 def code_notes(job: Job) -> list[str]:
     """What the employer should know about the job's codes, shown after saving: the codes we
     have no entry for (most CPT codes: we ship no AMA descriptors), and where they fall."""

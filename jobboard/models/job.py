@@ -78,8 +78,15 @@ class Job(db.Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         """Published and not past its expiry: the only state in which coders may apply."""
-        now = now or utcnow()
-        return self.status == PUBLISHED and (self.expires_at is None or self.expires_at > now)
+        return is_open(self.status, self.expires_at, now or utcnow())
+
+    def is_visible_to(self, user) -> bool:
+        """Anyone may see a job that was published once; drafts and pending jobs only the
+        company's own recruiters."""
+        if self.status not in (DRAFT, PENDING):
+            return True
+        return bool(user and user.is_authenticated and getattr(user, "company_id", None)
+                    == self.company_id)
 
     def display_status(self, now: datetime | None = None) -> str:
         if self.status == PUBLISHED and not self.is_open(now):
@@ -114,6 +121,10 @@ class Job(db.Model):
 # there the degraded search scans). Created by the migration, not declared on the model.
 SEARCH_TEXT_FTS_INDEX = "ix_job_search_text_fts"
 FTS_CONFIG = "english"
+
+
+def is_open(status: str, expires_at: datetime | None, now: datetime) -> bool:
+    return status == PUBLISHED and (expires_at is None or expires_at > now)
 
 
 def listing_loads() -> tuple:

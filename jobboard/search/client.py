@@ -23,6 +23,9 @@ def client() -> meilisearch.Client:
     if clients is None:
         clients = _local.clients = {}
     if key not in clients:
+        # The client opens a connection per call. Measured here: a kept-alive session waited
+        # ~44 ms per call for the end of Meilisearch's chunked reply (delayed ACK), a new
+        # connection 1.5 ms. So no session is added.
         clients[key] = meilisearch.Client(key[0], key[1], timeout=key[2])
     return clients[key]
 

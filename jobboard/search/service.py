@@ -9,6 +9,7 @@ from sqlalchemy import select
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job
+from jobboard.models.job import is_open as job_is_open
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
@@ -135,8 +136,11 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     if not hydrate and all("listing" in hit for hit in hits):  # else: indexed before listings
         # The database is the truth: one indexed query drops a hit whose job closed a moment
         # ago, without loading the rows.
-        still_open = set(db.session.scalars(select(Job.id).where(Job.id.in_(ids),
-                                                                 sql.open_jobs(now))))
+        # (By primary key, the rule applied here: with the status in the WHERE clause SQLite
+        # scanned every published job instead.)
+        still_open = {i for i, status, expires in db.session.execute(
+            select(Job.id, Job.status, Job.expires_at).where(Job.id.in_(ids)))
+            if job_is_open(status, expires, now)}
         page.listings = [hit["listing"] for hit in hits if hit["id"] in still_open]
         return page
     by_id = {job.id: job for job in db.session.scalars(
