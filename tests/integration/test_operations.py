@@ -121,3 +121,33 @@ def test_an_unexpected_error_gets_a_friendly_500_page_and_json_for_the_api(datab
     assert page.status_code == 500 and "Something went wrong" in page.get_data(as_text=True)
     assert "a bug" not in page.get_data(as_text=True)
     assert client.get("/api/v1/boom").json["error"]["status"] == 500
+
+
+def _statements(app, client, url) -> int:
+    from sqlalchemy import event
+    count = 0
+
+    def counter(*args):
+        nonlocal count
+        count += 1
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return count
+
+
+def test_a_job_page_costs_the_same_statements_whatever_its_number_of_codes(app, client,
+                                                                           catalog):
+    with app.app_context():
+        employer = make.employer()
+        # The same three systems: each system's ranges are read once, whatever the count.
+        one = make.job(employer, codes="38206, C92.00, J9035").id
+        many = make.job(employer, codes="38206, 38207, 38210, 38220, 38221, 38230, 38240, "
+                        "C92.00, C92.01, C92.10, J9035, J9045, 99214").id
+    assert _statements(app, client, f"/jobs/{one}") == \
+        _statements(app, client, f"/jobs/{many}")
+    assert _statements(app, client, f"/jobs/{many}") <= 12
