@@ -86,6 +86,10 @@ def gunicorn(app_spec: str, env: dict, port: int, servers: list, probe: str) -> 
          "--threads", "1", "--log-level", "warning", app_spec],
         cwd=ROOT, env={**os.environ, **env})
     servers.append(proc)  # stopped in main's finally, whatever happens next
+    wait_ready(port, probe)
+
+
+def wait_ready(port: int, probe: str = "/healthz") -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -93,18 +97,7 @@ def gunicorn(app_spec: str, env: dict, port: int, servers: list, probe: str) -> 
             return
         except requests.RequestException:
             time.sleep(0.1)  # waiting for the server to bind
-    raise RuntimeError(f"{app_spec} did not start")
-
-
-def gunicorn_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)  # waiting for the server to bind
-    raise RuntimeError("the app did not start")
+    raise RuntimeError(f"nothing answered on port {port}")
 
 
 def timed_get(session, url, params=None) -> float:
@@ -238,7 +231,7 @@ def main() -> None:
                          f"127.0.0.1:{ports['app_load']}", "--workers", "2", "--threads", "4",
                          "--log-level", "warning", "app:app"]
         servers.append(subprocess.Popen(gunicorn_load, cwd=ROOT, env={**os.environ, **env}))
-        gunicorn_ready(ports["app_load"])
+        wait_ready(ports["app_load"])
         params = {"q": "38206"}
         body, _ = search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid)
         print(f"load: {WRK_SECONDS} s of wrk against each ...", flush=True)
