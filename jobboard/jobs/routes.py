@@ -60,8 +60,10 @@ def facet_groups(query, page):
                            "open": any(o["selected"] for o in options) or f.param == "specialty"})
     codes = page.facets.get("codes") or {}
     if codes:
-        options = [{"value": code, "label": code, "count": n, "selected": code in query.codes,
-                    "url": search_url("code", code, add=code not in query.codes)}
+        # Only ?code= values are facet selections; codes typed in the query are its parts.
+        picked = {c.strip().upper() for c in request.args.getlist("code")}
+        options = [{"value": code, "label": code, "count": n, "selected": code in picked,
+                    "url": search_url("code", code, add=code not in picked)}
                    for code, n in codes.items()]
         groups.append({"param": "code", "heading": "Codes in these results", "options": options,
                        "open": any(o["selected"] for o in options)})

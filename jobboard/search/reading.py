@@ -110,14 +110,16 @@ def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
                       f"(for example E11.9), and CPT codes are five characters (38206).")
 
 
-def open_count_under(prefix: str) -> int:
+def open_count_under(prefix: str, system: str) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(JobCode.job_id))).join(Job, Job.id == JobCode.job_id)
-        .where(JobCode.code.startswith(prefix), open_jobs(utcnow()))) or 0
+        .where(JobCode.system == system, JobCode.code.startswith(prefix),
+               open_jobs(utcnow()))) or 0
 
 
 def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
-    """C92.00 -> C92.0 -> C92; 38206 -> 3820 -> 382: the first level with open jobs."""
+    """C92.00 -> C92.0 -> C92; 38206 -> 3820 -> 382: the first level with open jobs, within
+    the code's own system (HCPCS C9200 is no relative of ICD-10-CM C92)."""
     if system == ICD10CM:
         levels = [code[:i].rstrip(".") for i in range(len(code) - 1, 2, -1)]
     elif system == CPT:
@@ -125,7 +127,7 @@ def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
     else:
         levels = [code[:3], code[:2]]
     for prefix in dict.fromkeys(levels):
-        if count := open_count_under(prefix):
+        if count := open_count_under(prefix, system):
             return prefix, count
     return None
 

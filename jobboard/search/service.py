@@ -162,9 +162,16 @@ def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
         job = by_id.get(hit["id"])
         if job is None or set(matched) != {"code_meanings"}:
             continue
-        index = (matched["code_meanings"][0].get("indices") or [0])[0]
-        if index < len(job.code_meanings or []):
-            reasons[job.id] = job.code_meanings[index]
+        position = matched["code_meanings"][0]
+        meanings = job.code_meanings or []
+        index = (position.get("indices") or [0])[0]
+        if index >= len(meanings):
+            continue
+        # Meilisearch names one matching line; the job's own code comes before its ancestors,
+        # so the first line with the same word is the most specific explanation.
+        word = meanings[index][position["start"]:position["start"] + position["length"]].lower()
+        reasons[job.id] = next((m for m in meanings if word and word in m.lower()),
+                               meanings[index])
     return reasons
 
 

@@ -145,3 +145,10 @@ def test_a_code_with_no_open_jobs_links_its_page_and_the_nearest_family_with_job
     assert '<a href="/codes/C92.02">C92.02</a> right now' in html
     assert '<a href="/jobs?family=C92.0">2 open jobs with codes under C92.0</a>' in html
     assert _api(client, "38208")["reading"]["nearest_family"]["prefix"] == "3820"
+
+
+def test_the_nearest_family_stays_in_the_codes_own_system(board, client):
+    body = _api(client, "C9200")  # HCPCS C9200: the C92 jobs are ICD-10-CM, no relatives
+    assert body["total"] == 0 and body["reading"]["nearest_family"] is None
+    html = _page(client, "38207 38206")
+    assert "✓ 38206" not in html  # typed codes are parts of the query, not ticked facets
