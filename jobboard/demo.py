@@ -125,6 +125,8 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
         elif i == 1:
             codes = ["38207", "C92.01"]
         work_mode = rng.choice(["remote", "remote", "hybrid", "onsite"])
+        if work_mode != "remote":  # "Remote E/M Coder" in Pittsburgh, onsite, misleads
+            title = title.removeprefix("Remote ")
         city, state = rng.choice(CITIES)
         hourly = rng.random() < 0.4
         if hourly:
