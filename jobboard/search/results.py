@@ -11,6 +11,7 @@ class SearchPage:
     per_page: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     degraded: bool = False
+    facets_skipped: bool = False  # the database search matched too many jobs to count cheaply
     highlights: dict[int, dict[str, str]] = field(default_factory=dict)
     # Why a job matched words that are not in its title or description: "C92.00: Acute ..."
     reasons: dict[int, str] = field(default_factory=dict)

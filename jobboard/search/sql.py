@@ -106,9 +106,10 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
         .options(*listing_loads())
         .limit(query.per_page).offset((query.page - 1) * query.per_page)
     ).all()
+    counted = facets and total <= FACET_COUNT_LIMIT
     return SearchPage(jobs=list(jobs), total=total, page=query.page, per_page=query.per_page,
-                      degraded=degraded, facets=facet_counts(query, now) if facets else {},
-                      reasons=_reasons(jobs, query.words))
+                      degraded=degraded, facets=facet_counts(query, now) if counted else {},
+                      facets_skipped=facets and not counted, reasons=_reasons(jobs, query.words))
 
 
 def _reasons(jobs, words: str) -> dict[int, str]:
@@ -126,13 +127,24 @@ def _reasons(jobs, words: str) -> dict[int, str]:
     return reasons
 
 
+# Counting facets costs a pass per group: beyond this many matches the degraded mode skips
+# them (50,000 postings on SQLite: 14 ms for a code search, 124 ms with the counts of old).
+FACET_COUNT_LIMIT = 5_000
+
+
+def _ids(query: JobQuery, now: datetime) -> list[int]:
+    return list(db.session.scalars(select(Job.id).where(*conditions(query, now))))
+
+
 def facet_counts(query: JobQuery, now: datetime) -> dict[str, dict[str, int]]:
-    """The facet counts of the degraded mode, disjunctive as Meilisearch's: each group counted
-    as if its own selection were absent."""
+    """The facet counts of the database search, disjunctive as Meilisearch's: each group
+    counted as if its own selection were absent. The matching ids are read once (and once more
+    per group in use), then every count is an indexed lookup by id."""
+    base = _ids(query, now)
     counts: dict[str, dict[str, int]] = {}
     for f in FILTERS:
-        without = replace(query, filters={**query.filters, f.param: []})
-        ids = select(Job.id).where(*conditions(without, now))
+        ids = base if not query.filters.get(f.param) else \
+            _ids(replace(query, filters={**query.filters, f.param: []}), now)
         if f.param == "credential":
             counts[f.attribute] = _qualifying_counts(ids)
             continue
@@ -144,22 +156,22 @@ def facet_counts(query: JobQuery, now: datetime) -> dict[str, dict[str, int]]:
             stmt = select(column, func.count()).where(Job.id.in_(ids), column.is_not(None)) \
                 .group_by(column)
         counts[f.attribute] = _by_count(db.session.execute(stmt))
-    ids = select(Job.id).where(*conditions(query, now))
     counts["codes"] = _by_count(db.session.execute(
-        select(JobCode.code, func.count()).where(JobCode.job_id.in_(ids))
+        select(JobCode.code, func.count()).where(JobCode.job_id.in_(base))
         .group_by(JobCode.code).order_by(func.count().desc()).limit(100)))
     return counts
 
 
-def _qualifying_counts(ids) -> dict[str, int]:
-    required = select(JobCredential.job_id).where(JobCredential.requirement == st.REQUIRED)
-    by_credential = dict(db.session.execute(
+def _qualifying_counts(ids: list[int]) -> dict[str, int]:
+    required = dict(db.session.execute(
         select(JobCredential.credential, func.count()).where(
             JobCredential.job_id.in_(ids), JobCredential.requirement == st.REQUIRED)
         .group_by(JobCredential.credential)).all())
-    open_to_all = db.session.scalar(select(func.count()).select_from(Job).where(
-        Job.id.in_(ids), Job.id.not_in(required))) or 0
-    return _by_count((c, by_credential.get(c, 0) + open_to_all) for c in vocab.CREDENTIALS)
+    with_required = db.session.scalar(
+        select(func.count(func.distinct(JobCredential.job_id))).where(
+            JobCredential.job_id.in_(ids), JobCredential.requirement == st.REQUIRED)) or 0
+    open_to_all = len(ids) - with_required
+    return _by_count((c, required.get(c, 0) + open_to_all) for c in vocab.CREDENTIALS)
 
 
 def _by_count(rows) -> dict[str, int]:

@@ -134,3 +134,26 @@ def test_the_form_shows_a_code_not_in_the_catalog_as_a_note(browser, app, catalo
     assert bad.status_code == 400 and "C92.0000 is not an ICD-10-CM code" in \
         bad.get_data(as_text=True)
     assert csrf_token(bad.get_data(as_text=True))
+
+
+def test_the_database_search_counts_facets_unless_too_many_jobs_match(app, client, monkeypatch):
+    from jobboard.search import sql
+    with app.app_context():
+        employer = make.employer()
+        for _ in range(3):
+            make.job(employer, codes="38206")
+        make.job(employer, codes="38207", work_mode="onsite", city="Denver", state="CO")
+    app.config["MEILI_URL"] = f"http://127.0.0.1:{free_port()}"  # down: SQL answers
+    try:
+        body = client.get("/api/v1/jobs?work_mode=remote").json
+        assert body["degraded"] is True and body["total"] == 3
+        # disjunctive: the work mode group counts as if "remote" were not picked
+        assert body["facets"]["work_mode"] == {"remote": 3, "onsite": 1}
+        assert body["facets"]["codes"] == {"38206": 3}
+        monkeypatch.setattr(sql, "FACET_COUNT_LIMIT", 2)
+        body = client.get("/api/v1/jobs?work_mode=remote").json
+        assert body["facets"] == {}
+        page = client.get("/jobs?work_mode=remote").get_data(as_text=True)
+        assert "counts by facet are shown for narrower searches only" in page
+    finally:
+        app.config["MEILI_URL"] = None
