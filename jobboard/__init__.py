@@ -21,6 +21,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    from jobboard.security import register_security
+    register_security(app)
     from jobboard.errors import register_errorhandlers
     register_errorhandlers(app)
     from jobboard.templating import register_template_helpers

@@ -48,7 +48,12 @@ def register_errorhandlers(app: Flask) -> None:
             413: "That upload is too large. Resumes may be at most 5 MB.",
             429: "Too many attempts. Please wait a minute and try again.",
         }
-        return _page(e.code or 500, e.name, messages.get(e.code, e.description or e.name))
+        # A 403 raised with our own reason says it; other codes keep the friendly wording
+        # (a library's description, such as the rate limiter's "10 per 1 minute", is not).
+        specific = e.description if e.code == 403 and e.description != type(e).description \
+            else None
+        return _page(e.code or 500, e.name,
+                     specific or messages.get(e.code, e.description or e.name))
 
     @app.errorhandler(500)
     def server_error(e):

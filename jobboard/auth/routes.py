@@ -61,8 +61,9 @@ def login():
 @login_required
 def logout():
     if ConfirmForm().validate_on_submit():
+        services.log_out_everywhere(current_user)
         logout_user()
-        flash("You are logged out.", "success")
+        flash("You are logged out on every device.", "success")
     return redirect(url_for("jobs.home"))
 
 

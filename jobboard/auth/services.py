@@ -2,11 +2,14 @@
 passwords and addresses, notification preferences, and deleting an account."""
 import hashlib
 import hmac
+import secrets
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobboard import tokens
 from jobboard.database import utcnow
@@ -87,12 +90,25 @@ def register_employer(email: str, password: str, name: str, company_name: str,
     return _commit_new(user)
 
 
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
                                                 User.deleted_at.is_(None)))
-    if user is None or not user.check_password(password or ""):
+    if user is None:
+        # The same scrypt work as a wrong password, so timing does not reveal accounts.
+        check_password_hash(_decoy_hash(), password or "")
         return None
-    return user
+    return user if user.check_password(password or "") else None
+
+
+def log_out_everywhere(user: User) -> None:
+    """A session cookie copied before logging out no longer works after it."""
+    user.end_all_sessions()
+    db.session.commit()
 
 
 def load_session_user(session_id: str) -> User | None:

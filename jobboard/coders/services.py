@@ -65,10 +65,20 @@ def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | Non
     profile.city = (f.city or "").strip() or None
     profile.state = f.state or None
     profile.remote_preference = f.remote_preference
+    replaced = None
     if new_resume:
         db.session.flush()
+        replaced = profile.resume if profile.resume_id else None
         profile.resume_id = new_resume.id
+        # A replaced resume goes, unless an application sent it (its employer keeps that one).
+        if replaced is not None and db.session.scalar(
+                select(Application.id).where(Application.resume_id == replaced.id).limit(1)):
+            replaced = None
+        if replaced is not None:
+            db.session.delete(replaced)
     _commit_or_forget(new_resume)
+    if replaced is not None:
+        storage().delete(replaced.storage_key)  # after the commit: a failed one keeps it
     return profile
 
 

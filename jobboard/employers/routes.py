@@ -20,9 +20,8 @@ bp = Blueprint("employers", __name__, url_prefix="/employer")
 
 def own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    job_services.ensure_can_manage(job, current_user)
+    if job is None or not job_services.can_manage(job, current_user):
+        abort(404)  # another company's job answers like a missing one: ids reveal nothing
     return job
 
 

@@ -125,8 +125,12 @@ def code_notes(job: Job) -> list[str]:
             "Check these are the codes you mean."]
 
 
+def can_manage(job: Job, user: User) -> bool:
+    return bool(user.is_employer and job.company_id == user.company_id)
+
+
 def ensure_can_manage(job: Job, user: User) -> None:
-    if not (user.is_employer and job.company_id == user.company_id):
+    if not can_manage(job, user):
         raise NotAllowed("Only the company that posted this job may change it.")
 
 

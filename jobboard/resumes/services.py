@@ -1,5 +1,6 @@
 """Resumes: checking an upload by its content, keeping it, and deciding who may read it."""
 import io
+import unicodedata
 import zipfile
 
 from flask import current_app
@@ -8,6 +9,7 @@ from sqlalchemy import exists, select
 from jobboard.errors import InvalidInput
 from jobboard.extensions import db
 from jobboard.models import Application, Job, Resume, User
+from jobboard.models.application import WITHDRAWN
 from jobboard.resumes.storage import storage
 
 PDF = ("pdf", "application/pdf")
@@ -46,7 +48,9 @@ def store_resume(owner: User, data: bytes, filename: str, field: str = "resume")
     """Check and keep an upload; the caller commits."""
     extension, content_type = check_upload(data, field)
     stem = (filename or "resume").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem.rsplit(".", 1)[0][:200] or "resume"
+    # Bidirectional and other invisible controls (U+202E shows cv<RLO>fdp.pdf as cvpdf.pdf).
+    stem = "".join(ch for ch in stem if unicodedata.category(ch) not in ("Cf", "Cc"))
+    stem = stem.rsplit(".", 1)[0].strip()[:200] or "resume"
     key = storage().save(data, extension)
     resume = Resume(owner_id=owner.id, storage_key=key, filename=f"{stem}.{extension}",
                     content_type=content_type, size=len(data))
@@ -64,6 +68,7 @@ def can_read(resume: Resume, user: User) -> bool:
         return False
     return bool(db.session.scalar(select(exists().where(
         Application.resume_id == resume.id,
+        Application.status != WITHDRAWN,  # withdrawing takes the resume back
         Application.job_id == Job.id,
         Job.company_id == user.company_id,
     ))))

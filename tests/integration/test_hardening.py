@@ -1,0 +1,107 @@
+"""Hardening a public job board needs (issue 9, the part built so far)."""
+import statistics
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from jobboard.coders import services as coder_services
+from jobboard.extensions import db
+from jobboard.models import Resume
+from tests import factories as make
+from tests.conftest import csrf_token
+
+
+def test_every_response_carries_the_security_headers(client):
+    for url in ("/", "/jobs", "/healthz", "/api/v1/jobs", "/no-such-page"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, url
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "Strict-Transport-Security" not in headers  # only when served over https
+
+
+def test_https_adds_hsts_and_secure_cookies(database_url):
+    from jobboard import create_app
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "x" * 32, "PREFERRED_URL_SCHEME": "https"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert "max-age=31536000" in app.test_client().get("/").headers["Strict-Transport-Security"]
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works(app, browser):
+    with app.app_context():
+        email = make.coder().email
+    browser.login(email)
+    stolen = browser.client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/coder/applications").status_code == 200  # the copy works ...
+    browser.logout()
+    assert thief.get("/coder/applications").status_code == 302  # ... until the owner logs out
+
+
+def test_login_takes_as_long_for_an_unknown_email_as_for_a_wrong_password(app, client):
+    with app.app_context():
+        email = make.coder().email
+    page = client.get("/login").get_data(as_text=True)
+    token = csrf_token(page)
+
+    def attempt(address):
+        started = time.perf_counter()
+        client.post("/login", data={"csrf_token": token, "email": address,
+                                    "password": "not the password"})
+        return time.perf_counter() - started
+    known = [attempt(email) for _ in range(20)]
+    unknown = [attempt("nobody@example.org") for _ in range(20)]
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 0.5 < ratio < 2, (statistics.median(known), statistics.median(unknown))
+
+
+def test_a_post_from_another_site_is_refused(app, client, mailbox):
+    page = client.get("/login").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(page), "email": "a@b.org", "password": "x"}
+    r = client.post("/login", data=data, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and "another site" in r.get_data(as_text=True)
+    assert client.post("/login", data=data, headers={"Origin": "http://localhost"}).status_code \
+        == 400  # same site: the form's own answer (wrong password)
+    with app.app_context():
+        make.apply(make.job(make.employer()), make.coder())
+    link = mailbox.messages()[0]["List-Unsubscribe"][1:-1].removeprefix("http://jobs.test")
+    # One-click unsubscribe comes from the mail provider, from anywhere.
+    assert client.post(link, headers={"Origin": "https://mail.example"}).status_code == 200
+
+
+def test_after_withdrawing_the_employer_can_no_longer_download_the_resume(app, browser):
+    with app.app_context():
+        employer = make.employer()
+        coder = make.coder()
+        application = make.apply(make.job(employer), coder)
+        resume_id, email = application.resume_id, employer.email
+        coder_services.withdraw(application, coder)
+    browser.login(email)
+    assert browser.get(f"/resumes/{resume_id}").status_code == 404
+
+
+def test_resume_names_lose_invisible_controls_and_replaced_resumes_are_deleted(app, ctx):
+    coder = make.coder(with_resume=False)
+    fields = coder_services.ProfileFields(credentials=["CPC"])
+    coder_services.update_profile(coder, fields, (make.pdf_bytes(), "cv\u202efdp.pdf"))
+    first = make.reload(coder).profile.resume
+    assert first.filename == "cvfdp.pdf"
+    first_file = Path(app.config["RESUME_DIR"]) / first.storage_key
+    assert first_file.exists()
+    coder_services.update_profile(make.reload(coder), fields, (make.pdf_bytes(), "new.pdf"))
+    assert not first_file.exists() and db.session.get(Resume, first.id) is None
+
+    # A resume an application sent stays with that application.
+    coder = make.reload(coder)
+    sent = coder.profile.resume
+    make.apply(make.job(make.employer()), coder)
+    coder_services.update_profile(make.reload(coder), fields, (make.pdf_bytes(), "newer.pdf"))
+    assert db.session.get(Resume, sent.id) is not None
+    assert (Path(app.config["RESUME_DIR"]) / sent.storage_key).exists()
+    assert len(db.session.scalars(select(Resume)).all()) == 2
