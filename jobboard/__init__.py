@@ -1,4 +1,5 @@
 """The medical coding job board."""
+import os
 from typing import Any
 
 from flask import Flask
@@ -15,6 +16,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     if not app.config.get("SECRET_KEY"):
+        if not os.environ.get("SECRET_KEY") and os.environ.get("CODEBOARD_DEV") != "1":
+            # A key generated per machine would log users out between hosts and on every
+            # new machine: production must say which key to use.
+            raise RuntimeError("SECRET_KEY is not set. Set it to a long random string, the "
+                               "same on every host (`make run` generates one for development "
+                               "and sets CODEBOARD_DEV=1).")
         app.config["SECRET_KEY"] = load_secret_key()
     from jobboard.pagination import IdConverter
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -23,6 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     from jobboard.security import register_security
     register_security(app)
+    from jobboard.requestlog import configure_logging
+    configure_logging(app)
     from jobboard.errors import register_errorhandlers
     register_errorhandlers(app)
     from jobboard.templating import register_template_helpers

@@ -69,6 +69,9 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 7 * 24 * 3600
     UNSUBSCRIBE_TOKEN_MAX_AGE = 365 * 24 * 3600
 
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True

@@ -31,6 +31,7 @@ def main() -> None:
     args = parser.parse_args()
 
     env = dict(os.environ)
+    env.setdefault("CODEBOARD_DEV", "1")  # development: a SECRET_KEY generated into instance/
     INSTANCE.mkdir(parents=True, exist_ok=True)
     meili = None
     if not env.get("MEILI_URL"):

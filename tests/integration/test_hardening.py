@@ -1,4 +1,5 @@
 """Hardening a public job board needs (issue 9, the part built so far)."""
+import io
 import statistics
 import time
 from pathlib import Path
@@ -105,3 +106,44 @@ def test_resume_names_lose_invisible_controls_and_replaced_resumes_are_deleted(a
     assert db.session.get(Resume, sent.id) is not None
     assert (Path(app.config["RESUME_DIR"]) / sent.storage_key).exists()
     assert len(db.session.scalars(select(Resume)).all()) == 2
+
+
+def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypatch):
+    import pytest
+
+    from jobboard import create_app
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("CODEBOARD_DEV", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+def test_every_response_and_error_log_line_carries_the_request_id(database_url):
+    import json
+    import logging
+
+    from jobboard import create_app
+    from jobboard.requestlog import log_handler
+    app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": database_url})
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    given = client.get("/healthz", headers={"X-Request-ID": "proxy-id-12345"})
+    assert given.headers["X-Request-ID"] == "proxy-id-12345"
+    made = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
+    assert len(made) == 32 and made.isalnum()  # not a usable id: a fresh one
+
+    stream = io.StringIO()
+    handler = log_handler("json", stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        response = client.get("/api/v1/boom", headers={"X-Request-ID": "req-for-the-bug"})
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert response.status_code == 500 and response.headers["X-Request-ID"] == "req-for-the-bug"
+    lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    error = next(line for line in lines if line["level"] == "ERROR")
+    assert error["request_id"] == "req-for-the-bug" and "a bug" in error.get("exc_info", "")
