@@ -73,8 +73,12 @@ class Config:
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "10 per minute")
+    # Logins, resets and registrations: per address (generous: offices share one) and per
+    # account (tight: guessing one account's password from many addresses).
+    RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "30 per minute")
+    RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT", "10 per 5 minutes")
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "codeboard")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

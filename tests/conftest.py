@@ -92,6 +92,7 @@ def _app(database_url, tmp_path_factory, smtp_server):
         # Flask-Limiter's on/off switch lives on the shared extension, so it stays on and
         # tests get a limit they never reach; test_login_is_rate_limited tightens it.
         "RATELIMIT_AUTH": "10000 per minute",
+        "RATELIMIT_ACCOUNT": "10000 per minute",
         "MEILI_URL": None,
         "SERVER_NAME": None,
         "MAIL_URL": smtp_server.url,

@@ -18,6 +18,7 @@ from jobboard.auth.forms import (
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import csrf, db, limiter
 from jobboard.forms import ConfirmForm, show_errors
+from jobboard.models.user import normalise_email
 from jobboard.notifications import services as notify
 from jobboard.tokens import InvalidToken
 
@@ -26,6 +27,17 @@ bp = Blueprint("auth", __name__)
 
 def auth_limit():
     return current_app.config["RATELIMIT_AUTH"]
+
+
+def account_limit():
+    return current_app.config["RATELIMIT_ACCOUNT"]
+
+
+def account_key() -> str:
+    """The account a login, reset or registration post is about: one account cannot be
+    guessed from many addresses, and one address (an office behind one IP) is not locked
+    out for everyone by one person's tries."""
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
 def _safe_next(default: str) -> str:
@@ -41,6 +53,7 @@ def _home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -73,6 +86,7 @@ def register():
 
 
 @bp.route("/register/coder", methods=["GET", "POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def register_coder():
     form = CoderRegistrationForm()
@@ -92,6 +106,7 @@ def register_coder():
 
 
 @bp.route("/register/employer", methods=["GET", "POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def register_employer():
     form = EmployerRegistrationForm()
@@ -115,6 +130,7 @@ def register_employer():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()

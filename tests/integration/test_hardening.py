@@ -147,3 +147,84 @@ def test_every_response_and_error_log_line_carries_the_request_id(database_url):
     lines = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
     error = next(line for line in lines if line["level"] == "ERROR")
     assert error["request_id"] == "req-for-the-bug" and "a bug" in error.get("exc_info", "")
+
+
+def _login_posts(client, email, addresses):
+    page = client.get("/login").get_data(as_text=True)
+    token = csrf_token(page)
+    return [client.post("/login", data={"csrf_token": token, "email": email, "password": "x"},
+                        environ_base={"REMOTE_ADDR": address}).status_code
+            for address in addresses]
+
+
+def test_one_account_cannot_be_guessed_from_many_addresses(app, client):
+    app.config["RATELIMIT_ACCOUNT"] = "3 per minute"
+    try:
+        many = [f"203.0.113.{i}" for i in range(1, 6)]
+        assert _login_posts(client, "target@example.org", many) == [400, 400, 400, 429, 429]
+        # the same addresses may still log in to other accounts
+        assert _login_posts(client, "someone.else@example.org", many[:1]) == [400]
+    finally:
+        app.config["RATELIMIT_ACCOUNT"] = "10000 per minute"
+
+
+def test_redis_backed_limits_hold_across_two_gunicorn_workers(database_url, tmp_path):
+    """Each gunicorn worker has its own memory: only a shared store makes a limit hold."""
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import redis
+    import requests
+
+    from jobboard.config import ROOT
+    from jobboard.search.server import free_port
+    from tests.conftest import require
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
+    except redis.RedisError as e:
+        require(False, f"Redis is not reachable on 127.0.0.1:6379: {e}")
+    port, prefix = free_port(), f"test-{secrets.token_hex(4)}"
+    access_log = tmp_path / "access.log"
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 32,
+           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "RATELIMIT_KEY_PREFIX": prefix,
+           "RATELIMIT_AUTH": "5 per minute", "RATELIMIT_ACCOUNT": "1000 per minute",
+           "INSTANCE_PATH": str(tmp_path)}
+    env.pop("HUEY_IMMEDIATE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(s)s",
+         "app:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/login"
+        session = requests.Session()
+        for _ in range(100):  # waiting for gunicorn to bind, at most 20 s
+            try:
+                page = session.get(url, timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        token = csrf_token(page.text)
+
+        def post(i):
+            # A new connection each, four at a time: both sync workers are kept busy.
+            return session.post(url, headers={"Connection": "close"}, timeout=30, data={
+                "csrf_token": token, "email": f"user{i}@example.org", "password": "x"}
+            ).status_code
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = list(pool.map(post, range(16)))
+        posts = [line.split() for line in access_log.read_text().splitlines()
+                 if " POST " in f" {line} "]
+        assert sorted(statuses) == [400] * 5 + [429] * 11, statuses
+        assert len({pid for pid, _, _ in posts}) == 2, "both workers served the posts"
+        # the counters are in Redis, where both workers read them
+        assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=15)
+        keys = redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
+        if keys:
+            redis.Redis(host="127.0.0.1", port=6379, db=15).delete(*keys)
