@@ -206,10 +206,11 @@ def search(app, meili_server, request):
         sync.setup()
     yield meili_server
     with app.app_context():
-        from jobboard.search.client import client, wait
+        from jobboard.search.client import client, search_key_uid, wait
         for index in client().get_indexes({"limit": 1000})["results"]:
             if index.uid.startswith(prefix):
                 wait(client().delete_index(index.uid).task_uid)
+        client().delete_key(search_key_uid())
 
 
 # ---------------------------------------------------------------- forms

@@ -1,5 +1,6 @@
 """Meilisearch clients: one per thread (the client is not thread-safe), always with a timeout."""
 import threading
+import uuid
 
 import meilisearch
 import requests
@@ -16,9 +17,10 @@ def configured() -> bool:
     return bool(current_app.config.get("MEILI_URL"))
 
 
-def client() -> meilisearch.Client:
+def client(api_key: str | None = None) -> meilisearch.Client:
+    """A client with the master key (setup, indexing, reindex), or with `api_key`."""
     cfg = current_app.config
-    key = (cfg["MEILI_URL"], cfg.get("MEILI_MASTER_KEY"), cfg["MEILI_TIMEOUT"])
+    key = (cfg["MEILI_URL"], api_key or cfg.get("MEILI_MASTER_KEY"), cfg["MEILI_TIMEOUT"])
     clients = getattr(_local, "clients", None)
     if clients is None:
         clients = _local.clients = {}
@@ -37,3 +39,48 @@ def index_uid(name: str) -> str:
 def wait(task_uid: int, timeout_ms: int = 30_000):
     """The finished task; raises if it did not finish in time (the client's default is 5 s)."""
     return client().wait_for_task(task_uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
+
+
+# Searches use a key that can only search the app's indexes, so a leak through the search
+# path cannot write. Its uid is fixed per index prefix, so `search setup` is idempotent and
+# every process finds the same key.
+_search_keys: dict[tuple[str, str], str] = {}
+_search_keys_lock = threading.Lock()
+
+
+def search_key_uid() -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL,
+                          f"codeboard-search:{current_app.config.get('MEILI_INDEX_PREFIX', '')}"))
+
+
+def search_key_options() -> dict:
+    return {"uid": search_key_uid(), "name": "codeboard search",
+            "description": "Search only, on CodeBoard's jobs and codes indexes.",
+            "actions": ["search"], "indexes": [index_uid("jobs"), index_uid("codes")],
+            "expiresAt": None}
+
+
+def ensure_search_key() -> str:
+    """Create the search-only key if it does not exist; returns its value (setup only)."""
+    c = client()
+    try:
+        return c.get_key(search_key_uid()).key
+    except MeilisearchError as e:
+        if getattr(e, "code", None) != "api_key_not_found":
+            raise
+    return c.create_key(search_key_options()).key
+
+
+def search_client() -> meilisearch.Client:
+    """A client with the search-only key, looked up once per process and server."""
+    cfg = current_app.config
+    if not cfg.get("MEILI_MASTER_KEY"):  # a server without keys: nothing to restrict
+        return client()
+    cache_key = (cfg["MEILI_URL"], search_key_uid())
+    with _search_keys_lock:
+        value = _search_keys.get(cache_key)
+    if value is None:
+        value = client().get_key(search_key_uid()).key
+        with _search_keys_lock:
+            _search_keys[cache_key] = value
+    return client(value)

@@ -8,7 +8,14 @@ from jobboard.extensions import db
 from jobboard.models import CatalogCode
 from jobboard.models import code as kinds
 from jobboard.search.breaker import breaker, cooldown
-from jobboard.search.client import SEARCH_ERRORS, client, configured, index_uid, wait
+from jobboard.search.client import (
+    SEARCH_ERRORS,
+    client,
+    configured,
+    index_uid,
+    search_client,
+    wait,
+)
 from jobboard.search.sync import TaskFailed, check_task, index_exists
 
 log = logging.getLogger(__name__)
@@ -80,7 +87,7 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
 
 
 def _meili_lookup(q: str, limit: int) -> list[dict]:
-    index = client().index(index_uid("codes"))
+    index = search_client().index(index_uid("codes"))
     ref = recognise(q)
     if ref:  # a whole code: exactly that code, never a neighbour by typo
         result = index.search("", {"filter": f'code = "{ref.code}"', "limit": limit})

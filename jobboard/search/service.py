@@ -119,7 +119,7 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     queries, attributes = search_requests(query, now, search_client.index_uid("jobs"))
     if not hydrate:
         queries[0]["attributesToRetrieve"] = [*queries[0]["attributesToRetrieve"], "listing"]
-    results = search_client.client().multi_search(queries)["results"]
+    results = search_client.search_client().multi_search(queries)["results"]
     result = results[0]
     for attribute, counts in zip(attributes, results[1:], strict=True):
         result.setdefault("facetDistribution", {})[attribute] = \

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer
 
@@ -13,7 +14,7 @@ from jobboard.models import Job, SearchOutbox
 from jobboard.models.job import listing_loads
 from jobboard.search import settings
 from jobboard.search.breaker import breaker, cooldown
-from jobboard.search.client import SEARCH_ERRORS, client, index_uid, wait
+from jobboard.search.client import SEARCH_ERRORS, client, ensure_search_key, index_uid, wait
 from jobboard.search.documents import document
 from jobboard.search.sql import open_jobs
 
@@ -52,7 +53,10 @@ def index_exists(uid: str) -> bool:
 
 
 def setup() -> None:
+    """The jobs index and its settings, and the search-only key searches use."""
     apply_settings(index_uid("jobs"))
+    if current_app.config.get("MEILI_MASTER_KEY"):
+        ensure_search_key()
 
 
 def pending_count() -> int:

@@ -281,3 +281,26 @@ def test_a_family_filter_shows_as_a_removable_chip(app, client, search):
         post(title="Harvest", codes="38206")
     html = client.get("/jobs?family=382").get_data(as_text=True)
     assert 'aria-label="Remove filter Codes 382…"' in html and "codes starting 382" in html
+
+
+def test_searches_use_a_key_that_can_search_and_nothing_else(app, client, search):
+    import meilisearch
+    from meilisearch.errors import MeilisearchApiError
+
+    from jobboard.search import client as search_client
+    with app.app_context():
+        post(title="Stem cell coder", codes="38206")
+        key = search_client.client().get_key(search_client.search_key_uid())
+        assert key.actions == ["search"]
+        assert sorted(key.indexes) == sorted([search_client.index_uid("jobs"),
+                                              search_client.index_uid("codes")])
+        assert search_client.search_client().config.api_key == key.key  # what searches use
+        restricted = meilisearch.Client(app.config["MEILI_URL"], key.key, timeout=5)
+        jobs = search_client.index_uid("jobs")
+        assert restricted.index(jobs).search("")["hits"]
+        with pytest.raises(MeilisearchApiError) as refused:
+            restricted.index(jobs).add_documents([{"id": 999999, "title": "planted"}])
+        assert refused.value.status_code == 403
+        with pytest.raises(MeilisearchApiError):
+            restricted.get_keys()  # and it cannot read the other keys either
+    assert titles(client, "/api/v1/jobs?q=38206") == ["Stem cell coder"]
