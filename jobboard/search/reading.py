@@ -26,6 +26,7 @@ class Part:
     remove_q: str  # the query without this part
     code: str | None = None  # links to the code page
     title: str | None = None
+    tagged: bool = False  # "Jobs tagged 38206", not "codes under C92"
 
 
 @dataclass
@@ -47,9 +48,9 @@ class Reading:
     def headline(self) -> list[tuple[str, str | None]]:
         """'Jobs tagged 38206 or 38207 · matching remote' as (text, code to link) pieces."""
         pieces: list[tuple[str, str | None]] = []
-        tagged = [p.code for p in self.parts if p.kind in (CODE, ICD) and p.label.startswith("Jobs")]
+        tagged = [p.code for p in self.parts if p.tagged]
         others = [p.label.replace("Codes ", "codes ", 1) for p in self.parts
-                  if p.kind != "words" and not p.label.startswith("Jobs")]
+                  if p.kind != "words" and not p.tagged]
         if tagged:
             pieces.append(("Jobs tagged ", None))
             for i, code in enumerate(tagged):
@@ -78,19 +79,19 @@ def _icd_loaded() -> bool:
                              .limit(1)) is not None
 
 
-def _label(term: CodeTerm) -> tuple[str, str | None]:
+def _label(term: CodeTerm) -> tuple[str, str | None, bool]:
+    """(label, catalog title, whether it names one code that jobs are tagged with)."""
     if term.kind == RANGE_:
         low, high = term.value.split("-")
-        return f"CPT {low}–{high}", None
+        return f"CPT {low}–{high}", None, False
     if term.kind == FAMILY_:
-        return f"Codes starting {term.value}", None
+        return f"Codes starting {term.value}", None, False
     if term.kind == ICD:
         entry = _entry(ICD10CM, term.value)
-        if entry is not None and entry.kind == kinds.CODE:
-            return f"Jobs tagged {term.value}", entry.title
-        title = entry.title if entry is not None else None
-        return f"Codes under {term.value}", title
-    return f"Jobs tagged {term.value}", None
+        if entry is not None and entry.kind == kinds.CODE:  # a leaf: nothing under it
+            return f"Jobs tagged {term.value}", entry.title, True
+        return f"Codes under {term.value}", entry.title if entry is not None else None, False
+    return f"Jobs tagged {term.value}", None, True
 
 
 def _replace(query: JobQuery, indexes: tuple[int, ...], code: str) -> str:
@@ -136,10 +137,10 @@ def read(query: JobQuery, total: int) -> Reading:
     reading = Reading()
     word_q = query.q_without(query.word_tokens)
     for term in query.terms:
-        label, title = _label(term)
+        label, title, tagged = _label(term)
         reading.parts.append(Part(label, term.kind, query.q_without(term.tokens),
                                   code=term.value if term.kind in (CODE, ICD) else None,
-                                  title=title))
+                                  title=title, tagged=tagged))
         if term.modifier:
             reading.modifiers.append(
                 f"Modifier {term.modifier} on {term.value} is noted, not searched: jobs are "

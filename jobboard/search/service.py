@@ -134,10 +134,9 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     page = SearchPage(jobs=[], total=result.get("totalHits", len(hits)), page=query.page,
                       per_page=query.per_page, facets=result.get("facetDistribution", {}))
     if not hydrate and all("listing" in hit for hit in hits):  # else: indexed before listings
-        # The database is the truth: one indexed query drops a hit whose job closed a moment
-        # ago, without loading the rows.
-        # (By primary key, the rule applied here: with the status in the WHERE clause SQLite
-        # scanned every published job instead.)
+        # The database is the truth: a hit whose job closed a moment ago is dropped, without
+        # loading the rows. Read by primary key and the rule applied here (with the status in
+        # the WHERE clause SQLite scanned every published job).
         still_open = {i for i, status, expires in db.session.execute(
             select(Job.id, Job.status, Job.expires_at).where(Job.id.in_(ids)))
             if job_is_open(status, expires, now)}
