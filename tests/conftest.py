@@ -151,6 +151,24 @@ def catalog(_app):
 
 
 @pytest.fixture
+def make_app(database_url):
+    """Another app on the session's database with other settings; its connections are closed
+    after the test (psycopg warns about any left open)."""
+    made = []
+
+    def build(**config):
+        built = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": database_url,
+                            "MEILI_URL": None, **config})
+        made.append(built)
+        return built
+    yield build
+    for built in made:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def mailbox(app, smtp_server):
     """The session's SMTP server, emptied for this test."""
     smtp_server.clear()

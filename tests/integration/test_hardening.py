@@ -25,10 +25,8 @@ def test_every_response_carries_the_security_headers(client):
         assert "Strict-Transport-Security" not in headers  # only when served over https
 
 
-def test_https_adds_hsts_and_secure_cookies(database_url):
-    from jobboard import create_app
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": "x" * 32, "PREFERRED_URL_SCHEME": "https"})
+def test_https_adds_hsts_and_secure_cookies(make_app):
+    app = make_app(TESTING=True, PREFERRED_URL_SCHEME="https")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert "max-age=31536000" in app.test_client().get("/").headers["Strict-Transport-Security"]
 
@@ -118,13 +116,12 @@ def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypa
         create_app({"SQLALCHEMY_DATABASE_URI": database_url})
 
 
-def test_every_response_and_error_log_line_carries_the_request_id(database_url):
+def test_every_response_and_error_log_line_carries_the_request_id(make_app):
     import json
     import logging
 
-    from jobboard import create_app
     from jobboard.requestlog import log_handler
-    app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = make_app()
 
     @app.get("/api/v1/boom")
     def boom():

@@ -183,10 +183,8 @@ def test_the_development_mailbox_lists_messages_with_clickable_links(client, app
     assert html.headers["Content-Security-Policy"].startswith("sandbox")
 
 
-def test_the_development_mailbox_does_not_exist_unless_turned_on(database_url):
-    from jobboard import create_app
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "MAIL_DEV_INBOX": False, "SECRET_KEY": "x" * 32})
+def test_the_development_mailbox_does_not_exist_unless_turned_on(make_app):
+    app = make_app(TESTING=True, MAIL_DEV_INBOX=False)
     assert app.test_client().get("/dev/mail/").status_code == 404
 
 
