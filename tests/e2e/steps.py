@@ -3,6 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests import factories as make
+
 
 def register_employer(page):
     page.goto("/register/employer")
@@ -53,3 +55,12 @@ def register_coder(page, name="Jamie Coder", email="jamie@example.org"):
     page.get_by_label("Repeat password").fill("another long password")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+
+
+def apply_with_resume(page, resume_path, cover_letter: str, title: str) -> None:
+    """On a job's page: attach a PDF resume, write a cover letter, send, see it sent."""
+    resume_path.write_bytes(make.pdf_bytes(resume_path.stem))
+    page.get_by_label("Cover letter").fill(cover_letter)
+    page.get_by_label("Resume").set_input_files(str(resume_path))
+    page.get_by_role("button", name="Send application").click()
+    expect(page.get_by_text(f"Your application to {title} was sent.")).to_be_visible()

@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests import factories as make
-from tests.e2e.steps import post_job, register_employer
+from tests.e2e.steps import apply_with_resume, post_job, register_employer
 
 
 def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path, search):
@@ -28,12 +28,8 @@ def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_
     coder.get_by_role("link", name="Stem Cell Transplant Coder").click()
     expect(coder.get_by_role("heading", name="Stem Cell Transplant Coder")).to_be_visible()
 
-    resume = tmp_path / "Jamie Coder resume.pdf"
-    resume.write_bytes(make.pdf_bytes("Jamie"))
-    coder.get_by_label("Cover letter").fill("I abstract 38206 harvests every week.")
-    coder.get_by_label("Resume").set_input_files(str(resume))
-    coder.get_by_role("button", name="Send application").click()
-    expect(coder.get_by_text("Your application to Stem Cell Transplant Coder was sent.")).to_be_visible()
+    apply_with_resume(coder, tmp_path / "Jamie Coder resume.pdf",
+                      "I abstract 38206 harvests every week.", "Stem Cell Transplant Coder")
     expect(coder.get_by_text("Status: Submitted")).to_be_visible()
 
     employer.get_by_role("link", name="My jobs").click()

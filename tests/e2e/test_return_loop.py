@@ -4,8 +4,13 @@ import re
 from playwright.sync_api import expect
 
 from jobboard import tasks
-from tests import factories as make
-from tests.e2e.steps import open_mail, post_job, register_coder, register_employer
+from tests.e2e.steps import (
+    apply_with_resume,
+    open_mail,
+    post_job,
+    register_coder,
+    register_employer,
+)
 
 
 def test_alert_for_38206_brings_the_coder_back_to_apply_and_the_employer_hears(
@@ -35,13 +40,8 @@ def test_alert_for_38206_brings_the_coder_back_to_apply_and_the_employer_hears(
     open_mail(coder, "jamie@example.org", "1 new job for “38206”")
     coder.get_by_role("link", name=re.compile(r"jobs.\d+$")).first.click()
     expect(coder.get_by_role("heading", name="Stem Cell Transplant Coder")).to_be_visible()
-    resume = tmp_path / "Jamie resume.pdf"
-    resume.write_bytes(make.pdf_bytes("Jamie"))
-    coder.get_by_label("Cover letter").fill("Your alert found me: I code 38206 every week.")
-    coder.get_by_label("Resume").set_input_files(str(resume))
-    coder.get_by_role("button", name="Send application").click()
-    expect(coder.get_by_text("Your application to Stem Cell Transplant Coder was sent.")) \
-        .to_be_visible()
+    apply_with_resume(coder, tmp_path / "Jamie resume.pdf",
+                      "Your alert found me: I code 38206 every week.", "Stem Cell Transplant Coder")
 
     open_mail(employer, "dana@summit.example", "New application: Stem Cell Transplant Coder")
     employer.get_by_role("link", name=re.compile(r"employer.applications.\d+$")).click()
