@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -37,8 +39,9 @@ class JobForm(FlaskForm):
                        description="Needed for hybrid and onsite jobs.")
     state = SelectField("State", choices=blank_first(choices(vocab.US_STATES),
                                                      "Any (remote)"))
-    salary_min = DecimalField("Pay from", places=2, validators=[Optional()])
-    salary_max = DecimalField("Pay up to", places=2, validators=[Optional()])
+    # places=None: the form shows amounts as entered (58000, 31.5), not 58000.00
+    salary_min = DecimalField("Pay from", places=None, validators=[Optional()])
+    salary_max = DecimalField("Pay up to", places=None, validators=[Optional()])
     salary_period = SelectField("Pay period", choices=blank_first(
         choices(vocab.SALARY_PERIODS), "—"))
     employment_type = SelectField("Employment type",
@@ -47,7 +50,7 @@ class JobForm(FlaskForm):
                              validators=[InputRequired(), NumberRange(min=0, max=50)])
     charts_per_day = IntegerField("Charts per day", validators=[Optional(), NumberRange(min=1)],
                                   description="Optional productivity expectation.")
-    accuracy_pct = DecimalField("Accuracy expected (%)", places=1,
+    accuracy_pct = DecimalField("Accuracy expected (%)", places=None,
                                 validators=[Optional(), NumberRange(min=1, max=100)],
                                 description="Optional, e.g. 95.")
 
@@ -82,7 +85,15 @@ class JobForm(FlaskForm):
         for name, value in vars(fields).items():
             if name == "codes":
                 value = ", ".join(value) if isinstance(value, list) else value
+            elif isinstance(value, Decimal):
+                value = as_entered(value)
             getattr(self, name).data = value
+
+
+def as_entered(amount: Decimal) -> Decimal:
+    """58000.00 -> 58000, 95.0 -> 95, 31.50 -> 31.5 (the database keeps two places)."""
+    whole = amount.to_integral_value()
+    return whole if amount == whole else amount.normalize()
 
 
 class CloseJobForm(FlaskForm):

@@ -278,3 +278,26 @@ def test_profile_upload_of_a_fake_resume_keeps_the_old_one(browser, app):
         profile = db.session.get(User, db.session.scalar(
             select(User.id).where(User.email == email))).profile
         assert profile.resume_id == old and profile.credentials == ["CPC"]
+
+
+def test_fields_name_their_help_and_errors_and_nothing_else(client, browser):
+    login = client.get("/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in login and "aria-describedby" not in login
+    page = browser.submit("/register/coder", {"name": "", "email": "x", "password": "short",
+                                              "confirm": "other"}).get_data(as_text=True)
+    assert 'aria-describedby="password-help password-error"' in page
+    assert 'aria-describedby="None"' not in page
+
+
+def test_the_edit_form_shows_amounts_as_they_were_entered(browser, app):
+    from decimal import Decimal
+    with app.app_context():
+        employer = make.employer()
+        job_id = make.job(employer, salary_min=Decimal("58000"), salary_max=Decimal("61500.50"),
+                          accuracy_pct=Decimal("95")).id
+        email = employer.email
+    browser.login(email)
+    page = browser.get(f"/employer/jobs/{job_id}/edit").get_data(as_text=True)
+    assert 'value="58000"' in page
+    assert 'value="61500.5"' in page and 'value="95"' in page
+    assert "58000.00" not in page and "95.0\"" not in page
