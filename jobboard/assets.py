@@ -1,5 +1,5 @@
 """Third-party front-end files, served from the npm packages that package.json pins."""
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, redirect, send_file, url_for
 
 from jobboard.config import ROOT
 
@@ -16,3 +16,9 @@ def vendor(name: str):
     if path is None or not path.exists():
         abort(404)
     return send_file(path, max_age=86400)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own; ours is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -94,9 +94,9 @@ def publish(job_id: int):
         except (Conflict, InvalidInput) as e:
             flash(f"Not published: {e}", "error")
         else:
-            flash(f"Published. It is open for {current_app.config['JOB_LIFETIME_DAYS']} days.",
-                  "success")
-            return redirect(url_for("jobs.detail", job_id=job.id))
+            flash(f"Published. It is open for {current_app.config['JOB_LIFETIME_DAYS']} days. "
+                  "Edit it, close it or see its applicants from here.", "success")
+    # Published or not, the employer stays where the job is managed.
     return redirect(url_for("employers.preview", job_id=job.id))
 
 

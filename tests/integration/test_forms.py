@@ -38,8 +38,15 @@ def test_register_as_employer_then_post_and_publish_a_job(browser, app, mailbox)
         job_id = job.id
     r = browser.client.post(f"/employer/jobs/{job_id}/publish",
                             data={"csrf_token": csrf_token(preview)})
-    assert r.status_code == 302 and r.location.endswith(f"/jobs/{job_id}")
+    # Published, the employer lands where the job is managed ...
+    assert r.status_code == 302 and r.location == f"/employer/jobs/{job_id}"
+    manage = browser.get(r.location).get_data(as_text=True)
+    assert "Published." in manage and "Close job" in manage and "Applicants" in manage
     page = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    # ... and its public page offers the way back to its own company's recruiters.
+    assert f'href="/employer/jobs/{job_id}"' in page and "Manage this job" in page
+    assert "Manage this job" not in app.test_client().get(f"/jobs/{job_id}").get_data(
+        as_text=True)  # not to anyone else
     assert 'href="/codes/38206"' in page and 'href="/codes/C92.00"' in page
     assert "$30–$38 per hour" in page and "<strong>stem cell</strong>" in page
     assert 'name="robots"' not in page

@@ -151,3 +151,16 @@ def test_a_job_page_costs_the_same_statements_whatever_its_number_of_codes(app, 
     assert _statements(app, client, f"/jobs/{one}") == \
         _statements(app, client, f"/jobs/{many}")
     assert _statements(app, client, f"/jobs/{many}") <= 12
+
+
+def test_the_site_has_an_icon_and_a_web_app_manifest(client):
+    import json
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert 'rel="manifest" href="/static/manifest.webmanifest"' in page
+    assert client.get("/favicon.ico").location == "/static/favicon.svg"
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    with client.get("/static/manifest.webmanifest") as response:
+        manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["short_name"] == "CodeBoard" and manifest["icons"]
