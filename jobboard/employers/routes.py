@@ -118,6 +118,23 @@ def renew(job_id: int):
                            days=current_app.config["JOB_LIFETIME_DAYS"])
 
 
+@bp.route("/jobs/<int:job_id>/delete", methods=["GET", "POST"])
+@employer_required
+def delete_draft(job_id: int):
+    job = own_job(job_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = job.title
+        try:
+            job_services.delete_draft(job, current_user)
+        except Conflict as e:
+            flash(str(e), "error")
+            return redirect(url_for("employers.preview", job_id=job.id))
+        flash(f"The draft “{title}” is deleted.", "success")
+        return redirect(url_for("employers.dashboard"))
+    return render_template("employers/delete.html", job=job, form=form)
+
+
 @bp.route("/jobs/<int:job_id>/close", methods=["GET", "POST"])
 @employer_required
 def close(job_id: int):

@@ -242,6 +242,16 @@ def update_job(job: Job, by: User, fields: JobFields) -> Job:
     return _commit(job)
 
 
+def delete_draft(job: Job, by: User) -> None:
+    """A draft that was never published goes for good (nobody saw or applied to it)."""
+    ensure_can_manage(job, by)
+    if job.status != st.DRAFT or job.published_at is not None:
+        raise Conflict("Only a draft that was never published can be deleted; close a "
+                       "published job instead.")
+    db.session.delete(job)
+    db.session.commit()
+
+
 def lifetime() -> timedelta:
     return timedelta(days=current_app.config["JOB_LIFETIME_DAYS"])
 

@@ -14,12 +14,13 @@ HIRED = "hired"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
 
-# The moves an employer may make from each status.
+# The moves an employer may make from each status: forward, and back one stage to correct
+# a move (each move is kept in the history). Hired and withdrawn are final.
 EMPLOYER_MOVES: dict[str, tuple[str, ...]] = {
     SUBMITTED: (REVIEWING, INTERVIEW, REJECTED),
-    REVIEWING: (INTERVIEW, OFFER, REJECTED),
-    INTERVIEW: (OFFER, REJECTED),
-    OFFER: (HIRED, REJECTED),
+    REVIEWING: (INTERVIEW, OFFER, REJECTED, SUBMITTED),
+    INTERVIEW: (OFFER, REJECTED, REVIEWING),
+    OFFER: (HIRED, REJECTED, INTERVIEW),
     HIRED: (),
     REJECTED: (REVIEWING,),
     WITHDRAWN: (),

@@ -177,3 +177,20 @@ def test_profile_rejects_unknown_values_and_keeps_the_old_profile(ctx):
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(CoderProfile, coder.id).credentials == ["CPC"]
+
+
+def test_an_employer_can_move_an_application_back_a_stage_and_it_is_recorded(ctx):
+    from jobboard.employers import services as employer_services
+    employer, coder = make.employer(), make.coder()
+    application = services.apply(make.job(employer), coder, "")
+    employer_services.move_application(application, employer, "interview")
+    employer_services.move_application(application, employer, "reviewing",
+                                       "Moved to interview by mistake.")
+    assert application.status == "reviewing"
+    assert [(e.from_status, e.to_status) for e in application.events] == [
+        (None, "submitted"), ("submitted", "interview"), ("interview", "reviewing")]
+    assert application.events[-1].message == "Moved to interview by mistake."
+    employer_services.move_application(application, employer, "offer")
+    employer_services.move_application(application, employer, "hired")
+    with pytest.raises(Conflict):  # hired is final
+        employer_services.move_application(application, employer, "offer")

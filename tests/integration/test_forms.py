@@ -308,3 +308,30 @@ def test_the_edit_form_shows_amounts_as_they_were_entered(browser, app):
     assert 'value="58000"' in page
     assert 'value="61500.5"' in page and 'value="95"' in page
     assert "58000.00" not in page and "95.0\"" not in page
+
+
+def test_a_draft_can_be_deleted_after_confirming_and_a_published_job_cannot(browser, app):
+    from jobboard.models import JobCode
+    with app.app_context():
+        employer, stranger = make.employer(), make.employer()
+        draft_id = make.job(employer, publish=False).id
+        published_id = make.job(employer).id
+        email, stranger_email = employer.email, stranger.email
+    browser.login(stranger_email)
+    assert browser.get(f"/employer/jobs/{draft_id}/delete").status_code == 404
+    browser.logout()
+    browser.login(email)
+    assert "Delete draft" in browser.get(f"/employer/jobs/{draft_id}").get_data(as_text=True)
+    confirm = browser.get(f"/employer/jobs/{draft_id}/delete").get_data(as_text=True)
+    assert "cannot be undone" in confirm
+    r = browser.submit(f"/employer/jobs/{draft_id}/delete", {})
+    assert r.status_code == 302 and r.location == "/employer/"
+    assert "Delete draft" not in browser.get(f"/employer/jobs/{published_id}").get_data(
+        as_text=True)
+    r = browser.submit(f"/employer/jobs/{published_id}/delete", {})
+    assert r.status_code == 302 and r.location == f"/employer/jobs/{published_id}"
+    with app.app_context():
+        assert db.session.get(Job, draft_id) is None
+        assert db.session.scalar(select(func.count()).select_from(JobCode)
+                                 .where(JobCode.job_id == draft_id)) == 0
+        assert db.session.get(Job, published_id).status == "published"
