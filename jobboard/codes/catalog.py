@@ -26,9 +26,13 @@ ICD_CHAPTER_SPECIALTIES = {
 }
 
 
-def _span(entry) -> int:
+def _width(start: str, end: str) -> int:
     """How wide a range is (codes of one length sort like base-36 numbers)."""
-    return int(entry["range_end"], 36) - int(entry["range_start"], 36)
+    return int(end, 36) - int(start, 36)
+
+
+def _span(entry) -> int:
+    return _width(entry["range_start"], entry["range_end"])
 
 
 def suffix_class(code: str) -> str:
@@ -40,6 +44,14 @@ def contains(entry, code: str) -> bool:
     return (len(code) == len(entry["range_start"])
             and suffix_class(code) == suffix_class(entry["range_start"])
             and entry["range_start"] <= code <= entry["range_end"])
+
+
+def ranges_around(ranges, code: str) -> list:
+    """Of `ranges` (rows with range_start and range_end), those `code` falls in, broadest
+    first."""
+    found = [r for r in ranges
+             if contains({"range_start": r.range_start, "range_end": r.range_end}, code)]
+    return sorted(found, key=lambda r: _width(r.range_start, r.range_end), reverse=True)
 
 
 def _ranges(system: str) -> list[dict]:

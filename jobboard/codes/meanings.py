@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
-from jobboard.codes.catalog import contains
+from jobboard.codes.catalog import ranges_around
 from jobboard.codes.formats import CPT, ICD10CM, CodeRef
 from jobboard.extensions import db
 from jobboard.models import CatalogCode
@@ -60,17 +60,11 @@ class Meanings:
                 lines.append(f"{parent}: {node[0]}")
                 parent = node[2]
         else:
-            ranges = [r for r in self._ranges(ref.system)
-                      if contains({"range_start": r[3], "range_end": r[4]}, ref.code)]
-            ranges.sort(key=lambda r: int(r[4], 36) - int(r[3], 36))  # narrowest first
-            for code, title, summary, _, _ in ranges:
-                lines.append(f"{code}: {title}" + (f". {summary}" if summary else ""))
+            for r in reversed(ranges_around(self._ranges(ref.system), ref.code)):  # narrowest
+                lines.append(f"{r.code}: {r.title}" + (f". {r.summary}" if r.summary else ""))
         return lines
 
     def of_all(self, refs: list[CodeRef]) -> list[str]:
         found = list(dict.fromkeys(line for ref in refs for line in self.of(ref)))
         return found[:MAX_MEANINGS]
 
-
-def code_meanings(refs: list[CodeRef]) -> list[str]:
-    return Meanings().of_all(refs)

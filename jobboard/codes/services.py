@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from jobboard import vocab
-from jobboard.codes.catalog import contains
+from jobboard.codes.catalog import contains, ranges_around
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, normalise, recognise
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -63,10 +63,7 @@ def _ranges(system: str) -> list[CatalogCode]:
 
 def enclosing_ranges(ref: CodeRef) -> list[CatalogCode]:
     """The sections and ranges a code falls in, broadest first."""
-    found = [r for r in _ranges(ref.system)
-             if contains({"range_start": r.range_start, "range_end": r.range_end}, ref.code)]
-    return sorted(found, key=lambda r: int(r.range_end, 36) - int(r.range_start, 36),
-                  reverse=True)
+    return ranges_around(_ranges(ref.system), ref.code)
 
 
 def _icd_ancestors(ref: CodeRef, own: CatalogCode | None) -> list[CatalogCode]:
@@ -209,13 +206,8 @@ def titles_for(refs: list[CodeRef]) -> dict[str, str]:
         elif ref.system == ICD10CM:
             if text := short_description(ref):
                 titles[ref.code] = text
-        else:
-            found = [r for r in ranges[ref.system]
-                     if contains({"range_start": r.range_start, "range_end": r.range_end},
-                                 ref.code)]
-            if found:
-                narrow = min(found, key=lambda r: int(r.range_end, 36) - int(r.range_start, 36))
-                titles[ref.code] = f"in {narrow.code}: {narrow.title}"
+        elif found := ranges_around(ranges[ref.system], ref.code):
+            titles[ref.code] = f"in {found[-1].code}: {found[-1].title}"
     return titles
 
 
