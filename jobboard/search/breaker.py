@@ -45,6 +45,27 @@ class Breaker:
         return self._failed_at is not None
 
 
+class CircuitOpen(Exception):
+    """The server failed a moment ago: the call was not tried."""
+
+
+def through(call, errors: tuple):
+    """call() if the breaker allows it, keeping the breaker up to date with the outcome.
+
+    Raises CircuitOpen when the call is skipped, and re-raises the call's own `errors`.
+    """
+    circuit = breaker()
+    if not circuit.allow(cooldown()):
+        raise CircuitOpen
+    try:
+        result = call()
+    except errors:
+        circuit.failed()
+        raise
+    circuit.succeeded()
+    return result
+
+
 def breaker() -> Breaker:
     url = current_app.config["MEILI_URL"]
     with _lock:

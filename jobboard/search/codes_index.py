@@ -7,7 +7,7 @@ from jobboard.codes.formats import recognise
 from jobboard.extensions import db
 from jobboard.models import CatalogCode
 from jobboard.models import code as kinds
-from jobboard.search.breaker import breaker, cooldown
+from jobboard.search.breaker import CircuitOpen, through
 from jobboard.search.client import (
     SEARCH_ERRORS,
     client,
@@ -66,17 +66,14 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
     degraded = False
     if not configured():
         hits = _sql_lookup(q, limit)
-    elif not breaker().allow(cooldown()):  # known down: no timeout to wait for
-        hits, degraded = _sql_lookup(q, limit), True
     else:
         try:
-            hits = _meili_lookup(q, limit)
+            hits = through(lambda: _meili_lookup(q, limit), (*SEARCH_ERRORS, TaskFailed))
+        except CircuitOpen:  # known down: no timeout to wait for
+            hits, degraded = _sql_lookup(q, limit), True
         except (*SEARCH_ERRORS, TaskFailed) as e:
-            breaker().failed()
             log.warning("code lookup degraded to the database: %s", e)
             hits, degraded = _sql_lookup(q, limit), True
-        else:
-            breaker().succeeded()
     ref = recognise(q)
     if ref and not any(h["code"] == ref.code for h in hits):
         # A well-formed code we have no entry for still has a page: say where it falls.

@@ -13,7 +13,7 @@ from jobboard.models.job import is_open as job_is_open
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
-from jobboard.search.breaker import breaker, cooldown
+from jobboard.search.breaker import CircuitOpen, cooldown, through
 from jobboard.search.filters import FILTERS
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
@@ -179,17 +179,13 @@ def search_jobs(query: JobQuery, hydrate: bool = True) -> SearchPage:
     with the stored listings instead of rows (`page.listings`)."""
     if not search_client.configured():
         return sql.search_jobs(query)
-    circuit = breaker()
-    if circuit.allow(cooldown()):
-        try:
-            page = meili_search(query, hydrate)
-        except search_client.SEARCH_ERRORS as e:
-            circuit.failed()
-            log.warning("search unavailable, answering from the database for %ss: %s",
-                        cooldown(), e)
-        else:
-            circuit.succeeded()
-            return page
+    try:
+        return through(lambda: meili_search(query, hydrate), search_client.SEARCH_ERRORS)
+    except CircuitOpen:
+        pass  # known down: no timeout to wait for
+    except search_client.SEARCH_ERRORS as e:
+        log.warning("search unavailable, answering from the database for %ss: %s",
+                    cooldown(), e)
     return sql.search_jobs(query, degraded=True)
 
 
