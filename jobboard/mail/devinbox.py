@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template
 from markupsafe import Markup, escape
 
-from jobboard.mail.devserver import messages
+from jobboard.mail.devserver import message_ids, read_message
 from jobboard.pagination import page_number
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
@@ -31,17 +31,17 @@ def linkify(text: str) -> Markup:
 @bp.get("/")
 def inbox():
     page = page_number()
-    found = messages(_directory())
-    shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
-    return render_template("devmail/inbox.html", messages=shown, total=len(found), page=page,
-                           pages=max(1, -(-len(found) // PER_PAGE)))
+    ids = message_ids(_directory())  # file names only: just this page's messages are read
+    shown = [read_message(_directory(), i) for i in ids[(page - 1) * PER_PAGE: page * PER_PAGE]]
+    return render_template("devmail/inbox.html", messages=shown, total=len(ids), page=page,
+                           pages=max(1, -(-len(ids) // PER_PAGE)))
 
 
 def _one(message_id: str):
-    for m in messages(_directory()):
-        if m.id == message_id:
-            return m
-    abort(404)
+    found = read_message(_directory(), message_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/<message_id>")

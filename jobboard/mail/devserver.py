@@ -5,6 +5,7 @@
 """
 import argparse
 import os
+import re
 import signal
 import threading
 import time
@@ -17,6 +18,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from jobboard.search.server import free_port
+
+MESSAGE_ID = re.compile(r"^\d+-[0-9a-f]{8}$")
 
 
 class MailDirHandler:
@@ -59,16 +62,25 @@ class StoredMessage:
         return part.get_content() if part else ""
 
 
+def message_ids(directory: Path) -> list[str]:
+    """The stored messages' ids (file names: nanoseconds first), newest first."""
+    directory = Path(directory)
+    return sorted((p.stem for p in directory.glob("*.eml")), reverse=True) \
+        if directory.is_dir() else []
+
+
+def read_message(directory: Path, message_id: str) -> StoredMessage | None:
+    if not MESSAGE_ID.match(message_id):  # an id, never a path
+        return None
+    path = Path(directory) / f"{message_id}.eml"
+    if not path.is_file():
+        return None
+    return StoredMessage(message_id, message_from_bytes(path.read_bytes(), policy=policy.default))
+
+
 def messages(directory: Path) -> list[StoredMessage]:
     """The stored messages, newest first."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return []
-    found = []
-    for path in sorted(directory.glob("*.eml"), reverse=True):
-        found.append(StoredMessage(path.stem, message_from_bytes(path.read_bytes(),
-                                                                 policy=policy.default)))
-    return found
+    return [read_message(directory, i) for i in message_ids(directory)]
 
 
 def main() -> None:
