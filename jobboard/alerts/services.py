@@ -16,6 +16,7 @@ from jobboard.mail import outbox
 from jobboard.models import AlertSent, Job, SavedJob, SavedSearch, User
 from jobboard.models.alert import FREQUENCIES
 from jobboard.models.job import listing_loads
+from jobboard.notifications import services as notify
 from jobboard.search import service as search
 from jobboard.search.query import parse_args
 
@@ -169,8 +170,7 @@ def _run_alert(saved_id: int, now: datetime) -> int:
     user = saved.user
     outbox.queue("alert", user.email,
                  f"{len(new)} new job{'s' if len(new) != 1 else ''} for “{saved.name}”", "alert",
-                 unsubscribe_token=tokens.make("unsubscribe", {"u": user.id,
-                                                               "k": f"alert:{saved.id}"}),
+                 unsubscribe_token=notify.unsubscribe_token(user, f"alert:{saved.id}"),
                  recipient=user, saved=saved, jobs=listed, more=len(new) - len(listed),
                  job_urls={j.id: absolute_url("jobs.detail", job_id=j.id) for j in listed},
                  search_url=absolute_url("jobs.browse") + "?" + saved.query_string,

@@ -45,8 +45,8 @@ def _new_user(email: str, password: str, name: str, role: str) -> User:
         errors["email"] = ["Enter a valid email address."]
     elif db.session.scalar(select(User.id).where(User.email == email)):
         errors["email"] = ["An account with this email already exists. Log in instead."]
-    if len(password or "") < MIN_PASSWORD:
-        errors["password"] = [f"Use at least {MIN_PASSWORD} characters."]
+    if problems := _password_problems(password):
+        errors["password"] = problems
     if not (name or "").strip():
         errors["name"] = ["Enter your name."]
     if errors:
@@ -95,9 +95,14 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
-def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
+def _active_account(email: str) -> User | None:
+    """The account of this address, unless it was deleted."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
                                                 User.deleted_at.is_(None)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = _active_account(email)
     if user is None:
         # The same scrypt work as a wrong password, so timing does not reveal accounts.
         check_password_hash(_decoy_hash(), password or "")
@@ -122,11 +127,18 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def _check_password_rules(password: str, field: str = "password") -> None:
+def _password_problems(password: str) -> list[str]:
+    """The one password rule, for registering, resetting and changing (the forms cap at 200)."""
     if len(password or "") < MIN_PASSWORD:
-        raise InvalidInput({field: [f"Use at least {MIN_PASSWORD} characters."]})
+        return [f"Use at least {MIN_PASSWORD} characters."]
     if len(password) > 200:
-        raise InvalidInput({field: ["Use at most 200 characters."]})
+        return ["Use at most 200 characters."]
+    return []
+
+
+def _check_password_rules(password: str, field: str = "password") -> None:
+    if problems := _password_problems(password):
+        raise InvalidInput({field: problems})
 
 
 # ---------------------------------------------------------------- email verification
@@ -200,8 +212,7 @@ def request_password_reset(email: str) -> None:
 
 def send_password_reset(email: str) -> bool:
     """Queue a reset link if the address has an account (in the worker); True if it did."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email or ""),
-                                                User.deleted_at.is_(None)))
+    user = _active_account(email)
     if user is None:
         return False
     token = tokens.make(RESET, {"u": user.id, "p": _password_fingerprint(user)})

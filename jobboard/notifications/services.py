@@ -5,6 +5,7 @@ Every notification can be turned off per user (settings page, or one click from 
 """
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -142,7 +143,7 @@ def _tell_expiry(job: Job, stamp, now: datetime, template: str, subject: str) ->
 
 def unsubscribe(token: str) -> tuple[User, str]:
     """Turn off what the token names; returns (user, a description of what was turned off)."""
-    from jobboard.alerts import services as alerts
+    from jobboard.alerts import services as alerts  # here: alerts imports this module
 
     payload = tokens.read(UNSUBSCRIBE, token, _max_age())
     user = db.session.get(User, payload.get("u"))
@@ -164,5 +165,4 @@ def unsubscribe(token: str) -> tuple[User, str]:
 
 
 def _max_age() -> int:
-    from flask import current_app
     return current_app.config["UNSUBSCRIBE_TOKEN_MAX_AGE"]
