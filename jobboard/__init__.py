@@ -71,8 +71,10 @@ def register_blueprints(app: Flask) -> None:
     from jobboard.employers.routes import bp as employers
     from jobboard.feeds.routes import bp as feeds
     from jobboard.jobs.routes import bp as jobs
+    from jobboard.moderation.routes import bp as admin
 
-    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, alerts, feeds):
+    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, alerts, feeds,
+               admin):
         app.register_blueprint(bp)
     if app.config.get("MAIL_DEV_INBOX"):
         from jobboard.mail.devinbox import bp as devmail

@@ -28,7 +28,26 @@ def register(app: Flask) -> None:
             made = demo.seed(n_jobs, seed, password, progress=bar.update)
         click.echo(f"Seeded {n_jobs} jobs, {len(made['employers'])} employers, "
                    f"{len(made['coders'])} coders. Password for all: {password}")
-        click.echo(f"  employer: {made['employers'][0]}   coder: {made['coders'][0]}")
+        click.echo(f"  employer: {made['employers'][0]}   coder: {made['coders'][0]}   "
+                   f"admin: {made['admin']}")
+
+    admin = AppGroup("admin", help="Admin accounts (never made by registration).")
+
+    @admin.command("create")
+    @click.argument("email")
+    @click.option("--name", default="Admin", show_default=True)
+    @click.password_option(help="Asked for when not given (at least 10 characters).")
+    def admin_create(email: str, name: str, password: str):
+        """Create an admin account: it reviews jobs, reports and companies under /admin/."""
+        from jobboard.errors import InvalidInput
+        from jobboard.moderation.services import create_admin
+        try:
+            user = create_admin(email, name, password)
+        except InvalidInput as e:
+            raise click.ClickException(f"{e}. Nothing was created.") from None
+        click.echo(f"Created admin {user.email}; log in at /login and open /admin/.")
+
+    app.cli.add_command(admin)
 
     jobs = AppGroup("jobs", help="Job lifecycle chores.")
 

@@ -69,6 +69,14 @@ class Config:
     VERIFY_TOKEN_MAX_AGE = 7 * 24 * 3600
     UNSUBSCRIBE_TOKEN_MAX_AGE = 365 * 24 * 3600
 
+    # Moderation. A verified company's jobs go live at once unless every job is reviewed.
+    MODERATE_ALL_JOBS = os.environ.get("MODERATE_ALL_JOBS", "").lower() in ("1", "true", "on")
+    # Open reports from this many different people hide a job until an admin looks at it.
+    REPORT_HIDE_THRESHOLD = int(os.environ.get("REPORT_HIDE_THRESHOLD", "3"))
+    JOBS_PER_COMPANY_PER_DAY = int(os.environ.get("JOBS_PER_COMPANY_PER_DAY", "20"))
+    RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "10 per hour")
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@codeboard.localhost")
+
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

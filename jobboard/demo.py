@@ -3,6 +3,8 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from slugify import slugify
+
 from jobboard import vocab
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -17,6 +19,7 @@ from jobboard.models import (
     User,
 )
 from jobboard.models import job as st
+from jobboard.models.company import BY_ADMIN
 
 COMPANIES = [
     ("Riverbend Health System", "https://riverbend-health.example"),
@@ -94,7 +97,8 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     now = utcnow()
     companies, employers = [], []
     for i, (name, site) in enumerate(COMPANIES):
-        company = Company(name=name, website=site,
+        company = Company(name=name, slug=slugify(name), website=site, verified_at=utcnow(),
+                          verified_by=BY_ADMIN,
                           profile=f"{name} employs certified coders across the country.")
         user = User(email=f"employer{i + 1}@demo.example", name=f"Recruiter {i + 1}",
                     role="employer", company=company, email_verified_at=utcnow())
@@ -109,7 +113,10 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
         coder.profile = CoderProfile(credentials=["CPC"], specialties=["hematology-oncology"],
                                      years_experience=2 + i, remote_preference="remote")
         coders.append(coder)
-    db.session.add_all(employers + coders)
+    admin = User(email="admin@demo.example", name="Demo Admin", role="admin",
+                 email_verified_at=utcnow())
+    admin.set_password(password)
+    db.session.add_all(employers + coders + [admin])
     db.session.flush()
 
     specialties = list(PROFILES)
@@ -169,7 +176,8 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     db.session.add_all(SearchOutbox(job_id=job_id)
                        for job_id in db.session.scalars(db.select(Job.id)))
     db.session.commit()
-    return {"employers": [u.email for u in employers], "coders": [u.email for u in coders]}
+    return {"employers": [u.email for u in employers], "coders": [u.email for u in coders],
+            "admin": admin.email}
 
 
 def _system(code: str) -> str:

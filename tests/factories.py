@@ -4,6 +4,7 @@ import itertools
 import zipfile
 from decimal import Decimal
 
+from slugify import slugify
 from werkzeug.security import generate_password_hash
 
 from jobboard.coders import services as coder_services
@@ -24,11 +25,26 @@ def _password_hash() -> str:
     return _hash[0]
 
 
-def employer(company: str | None = None, email: str | None = None) -> User:
+def employer(company: str | None = None, email: str | None = None,
+             verified: bool = True) -> User:
+    """A recruiter with a confirmed address; its company is verified (its jobs go live at
+    once) unless verified=False."""
     n = next(_seq)
+    name = company or f"Health System {n}"
     user = User(email=email or f"recruiter{n}@example.org", name=f"Recruiter {n}",
                 role="employer", password_hash=_password_hash(), email_verified_at=utcnow(),
-                company=Company(name=company or f"Health System {n}", profile="We hire coders."))
+                company=Company(name=name, slug=f"{slugify(name)}-{n}", profile="We hire coders.",
+                                verified_at=utcnow() if verified else None,
+                                verified_by="admin" if verified else None))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def admin(email: str | None = None) -> User:
+    n = next(_seq)
+    user = User(email=email or f"admin{n}@example.org", name=f"Admin {n}", role="admin",
+                password_hash=_password_hash(), email_verified_at=utcnow())
     db.session.add(user)
     db.session.commit()
     return user

@@ -19,3 +19,4 @@ def role_required(check, message):
 
 employer_required = role_required(lambda u: u.is_employer, "This page is for employers.")
 coder_required = role_required(lambda u: u.is_coder, "This page is for coders.")
+admin_required = role_required(lambda u: u.is_admin, "This page is for admins.")

@@ -27,6 +27,8 @@ class CoderRegistrationForm(FlaskForm):
                              description="At least 10 characters.")
     confirm = PasswordField("Repeat password", validators=[
         DataRequired(), EqualTo("password", message="The passwords do not match.")])
+    # A honeypot: hidden from people (and screen readers), filled in by form-filling bots.
+    nickname = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
 
 
 class EmployerRegistrationForm(CoderRegistrationForm):

@@ -49,6 +49,8 @@ def _safe_next(default: str) -> str:
 
 
 def _home_for(user) -> str:
+    if user.is_admin:
+        return url_for("admin.home")
     return url_for("employers.dashboard") if user.is_employer else url_for("jobs.browse")
 
 
@@ -63,6 +65,11 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.form_errors.append("That email and password do not match an account.")
+        elif not user.is_active:  # the password was right: the recruiter may know why
+            form.form_errors.append(
+                f"{user.company.name} is suspended from CodeBoard, so its recruiters cannot "
+                f"log in. Write to {current_app.config['SUPPORT_EMAIL']} if you think this "
+                "is a mistake.")
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
@@ -85,22 +92,31 @@ def register():
     return render_template("auth/register.html")
 
 
+def _registered(form, register):
+    """Register from the form; every outcome that is not a form error answers the same
+    "check your inbox" page, so the page never reveals whether an address has an account.
+    A filled honeypot (a field people never see) is a bot: it gets the page and nothing."""
+    if form.nickname.data:
+        current_app.logger.info("registration honeypot filled; nothing created")
+    else:
+        try:
+            register()
+        except InvalidInput as e:
+            show_errors(form, e)
+            return None
+    return render_template("auth/check_inbox.html", email=normalise_email(form.email.data))
+
+
 @bp.route("/register/coder", methods=["GET", "POST"])
 @limiter.limit(account_limit, key_func=account_key, methods=["POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def register_coder():
     form = CoderRegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_coder(form.email.data, form.password.data, form.name.data)
-        except InvalidInput as e:
-            show_errors(form, e)
-        else:
-            login_user(user)
-            flash(f"Your coder account is ready. We sent a link to {user.email} to confirm "
-                  "your address (job alerts start once it is confirmed). Add your credentials "
-                  "and resume to apply in one step.", "success")
-            return redirect(url_for("coders.profile"))
+        page = _registered(form, lambda: services.register_coder(
+            form.email.data, form.password.data, form.name.data))
+        if page:
+            return page
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_coder.html", form=form), status
 
@@ -111,17 +127,11 @@ def register_coder():
 def register_employer():
     form = EmployerRegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_employer(
-                form.email.data, form.password.data, form.name.data, form.company_name.data,
-                form.website.data, form.company_profile.data)
-        except InvalidInput as e:
-            show_errors(form, e)
-        else:
-            login_user(user)
-            flash(f"{user.company.name} is registered. We sent a link to {user.email}: confirm "
-                  "your address to publish jobs. You can write drafts now.", "success")
-            return redirect(url_for("employers.dashboard"))
+        page = _registered(form, lambda: services.register_employer(
+            form.email.data, form.password.data, form.name.data, form.company_name.data,
+            form.website.data, form.company_profile.data))
+        if page:
+            return page
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_employer.html", form=form), status
 
@@ -172,11 +182,20 @@ def reset_password(token: str):
 @bp.get("/verify/<token>")
 def verify_email(token: str):
     try:
-        user = services.verify_email(token)
+        user, new_account = services.verify_email(token)
     except InvalidToken as e:
         retry = url_for("auth.settings") if current_user.is_authenticated else url_for("auth.login")
         return render_template("auth/link_problem.html", message=str(e), retry=retry), 400
     flash(f"Thank you: {user.email} is confirmed.", "success")
+    if new_account and not current_user.is_authenticated and login_user(user):
+        # The first use of a new account's link proves the inbox: it signs the account in.
+        if user.is_employer:
+            if user.company.is_verified:  # an unverified one: the dashboard says what it means
+                flash(f"{user.company.name} is verified (your address is at its website's "
+                      "domain): your jobs go live as soon as you publish them.", "info")
+            return redirect(url_for("employers.dashboard"))
+        flash("Add your credentials and resume to apply in one step.", "info")
+        return redirect(url_for("coders.profile") if user.is_coder else _home_for(user))
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     return redirect(url_for("auth.login"))

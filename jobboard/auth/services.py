@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobboard import tokens
 from jobboard.database import utcnow
-from jobboard.employers.services import check_company
+from jobboard.employers.services import check_company, unique_slug
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.links import absolute_url
@@ -30,7 +30,9 @@ from jobboard.models import (
 )
 from jobboard.models import application as ap
 from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise_email
+from jobboard.moderation.domains import registration_refusal
 from jobboard.resumes.storage import storage
+from jobboard.search import outbox as search_outbox
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -39,12 +41,14 @@ MIN_PASSWORD = 10
 
 
 def _new_user(email: str, password: str, name: str, role: str) -> User:
+    """A new account from the form, checked; its address may belong to an account already
+    (the caller finds out with _existing, after every other check passed)."""
     errors: dict[str, list[str]] = {}
     email = normalise_email(email or "")
     if not email or "@" not in email:
         errors["email"] = ["Enter a valid email address."]
-    elif db.session.scalar(select(User.id).where(User.email == email)):
-        errors["email"] = ["An account with this email already exists. Log in instead."]
+    elif refusal := registration_refusal(email):
+        errors["email"] = [refusal]
     if problems := _password_problems(password):
         errors["password"] = problems
     if not (name or "").strip():
@@ -52,31 +56,59 @@ def _new_user(email: str, password: str, name: str, role: str) -> User:
     if errors:
         raise InvalidInput(errors)
     user = User(email=email, name=name.strip(), role=role)
-    user.set_password(password)
+    user.set_password(password)  # the same scrypt work whether or not the address is taken
     return user
 
 
-def _commit_new(user: User) -> User:
+def _existing(user: User) -> User | None:
+    return db.session.scalar(select(User).where(User.email == user.email))
+
+
+def _tell_existing(account: User) -> None:
+    """Someone registered with an address that has an account: the page says only "check
+    your inbox", and the inbox hears what happened, with a way in."""
+    if account.deleted_at is None:
+        verify_url = None
+        if not account.is_verified:
+            verify_url = absolute_url("auth.verify_email", token=tokens.make(
+                VERIFY, {"u": account.id, "e": account.email}))
+        outbox.queue("account_exists", account.email, "You already have a CodeBoard account",
+                     "account_exists", recipient=account, verify_url=verify_url,
+                     login_url=absolute_url("auth.login"),
+                     reset_url=absolute_url("auth.forgot_password"))
+    db.session.commit()
+    outbox.kick()
+
+
+def _commit_new(user: User) -> User | None:
+    """Save the new account and mail its confirmation link; None if the address already had
+    an account (that account is mailed instead: the answer is the same either way)."""
+    if (account := _existing(user)) is not None:
+        db.session.rollback()
+        _tell_existing(account)
+        return None
     db.session.add(user)
     try:
         db.session.flush()
         send_verification(user)
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # registered by a concurrent request a moment ago
         db.session.rollback()
-        raise InvalidInput({"email": ["An account with this email already exists."]}) from None
+        if (account := _existing(user)) is not None:
+            _tell_existing(account)
+        return None
     outbox.kick()
     return user
 
 
-def register_coder(email: str, password: str, name: str) -> User:
+def register_coder(email: str, password: str, name: str) -> User | None:
     user = _new_user(email, password, name, CODER)
     user.profile = CoderProfile()
     return _commit_new(user)
 
 
 def register_employer(email: str, password: str, name: str, company_name: str,
-                      website: str | None = None, profile: str = "") -> User:
+                      website: str | None = None, profile: str = "") -> User | None:
     company_errors = check_company(company_name, website)
     try:
         user = _new_user(email, password, name, EMPLOYER)
@@ -85,7 +117,10 @@ def register_employer(email: str, password: str, name: str, company_name: str,
         raise
     if company_errors:
         raise InvalidInput(company_errors)
-    user.company = Company(name=company_name.strip(), website=(website or "").strip() or None,
+    if _existing(user) is not None:
+        return _commit_new(user)
+    user.company = Company(name=company_name.strip(), slug=unique_slug(company_name),
+                           website=(website or "").strip() or None,
                            profile=(profile or "").strip())
     return _commit_new(user)
 
@@ -122,8 +157,8 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.deleted_at or user.session_version != int(version):
-        return None
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None  # deleted, its company suspended, or logged out everywhere since
     return user
 
 
@@ -165,29 +200,43 @@ def resend_verification(user: User) -> str:
     return address
 
 
-def verify_email(token: str) -> User:
-    """Confirm the address the link was sent to: the account's own, or a new one it asked for."""
+def verify_email(token: str) -> tuple[User, bool]:
+    """Confirm the address the link was sent to: the account's own, or a new one it asked for.
+    Returns the account and whether this link confirmed a new account (its first use: the
+    only time the link may log in). A recruiter's confirmed address at the company website's
+    domain verifies the company."""
     payload = tokens.read(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
     user = db.session.get(User, payload.get("u"))
     address = payload.get("e")
     if user is None or user.deleted_at or not address:
         raise tokens.InvalidToken("This link is for an account that no longer exists.")
     if address == user.email:
-        if not user.is_verified:
+        first = not user.is_verified
+        if first:
             user.email_verified_at = utcnow()
+            _check_company(user)
             db.session.commit()
-        return user
+            search_outbox.push_pending()
+        return user, first
     if address != user.pending_email:
         raise tokens.InvalidToken("This link was replaced by a newer one; use the latest mail.")
     if db.session.scalar(select(User.id).where(User.email == address)):
         raise tokens.InvalidToken("Another account now uses that address.")
     user.email, user.pending_email, user.email_verified_at = address, None, utcnow()
+    _check_company(user)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise tokens.InvalidToken("Another account now uses that address.") from None
-    return user
+    search_outbox.push_pending()
+    return user, False
+
+
+def _check_company(user: User) -> None:
+    if user.is_employer:
+        from jobboard.moderation.services import check_domain_verification
+        check_domain_verification(user.company)
 
 
 # ---------------------------------------------------------------- password reset
@@ -268,6 +317,8 @@ def change_email(user: User, password: str, new_email: str) -> str:
         raise InvalidInput({"new_email": ["Enter a valid email address."]}) from None
     if address == user.email:
         raise InvalidInput({"new_email": ["That is already your address."]})
+    if refusal := registration_refusal(address):
+        raise InvalidInput({"new_email": [refusal]})
     if db.session.scalar(select(User.id).where(User.email == address)):
         raise InvalidInput({"new_email": ["Another account uses that address."]})
     user.pending_email = address

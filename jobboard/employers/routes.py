@@ -13,6 +13,7 @@ from jobboard.jobs.forms import CloseJobForm, JobForm
 from jobboard.jobs.routes import code_titles
 from jobboard.models import Job
 from jobboard.models import application as ap
+from jobboard.models import job as st
 from jobboard.pagination import page_number
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
@@ -68,7 +69,8 @@ def edit_job(job_id: int):
             db.session.rollback()
             show_errors(form, e)
         else:
-            flash("Changes saved.", "success")
+            flash("Changes saved." + (" The job waits for review again before it is back on "
+                                      "the site." if job.status == st.PENDING else ""), "success")
             for note in job_services.code_notes(job):
                 flash(note, "info")
             return redirect(url_for("employers.preview", job_id=job.id))
@@ -81,7 +83,8 @@ def edit_job(job_id: int):
 def preview(job_id: int):
     job = own_job(job_id)
     return render_template("employers/preview.html", job=job, form=ConfirmForm(),
-                           code_titles=code_titles(job))
+                           code_titles=code_titles(job),
+                           review_reason=job_services.review_reason(job))
 
 
 @bp.post("/jobs/<int:job_id>/publish")
@@ -94,8 +97,12 @@ def publish(job_id: int):
         except (Conflict, InvalidInput) as e:
             flash(f"Not published: {e}", "error")
         else:
-            flash(f"Published. It is open for {current_app.config['JOB_LIFETIME_DAYS']} days. "
-                  "Edit it, close it or see its applicants from here.", "success")
+            if job.status == st.PENDING:
+                flash("Submitted for review. Our moderators check it before it goes live, "
+                      "usually within a working day; we will mail you.", "success")
+            else:
+                flash(f"Published. It is open for {current_app.config['JOB_LIFETIME_DAYS']} "
+                      "days. Edit it, close it or see its applicants from here.", "success")
     # Published or not, the employer stays where the job is managed.
     return redirect(url_for("employers.preview", job_id=job.id))
 

@@ -1,4 +1,5 @@
 """Employers: their company and the applications to their jobs."""
+from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -52,9 +53,13 @@ def update_company(company: Company, by: User, name: str, website: str | None,
     if errors:
         raise InvalidInput(errors)
     renamed = company.name != name.strip()
+    new_site = company.website != ((website or "").strip() or None)
     company.name = name.strip()
     company.website = (website or "").strip() or None
     company.profile = (profile or "").strip()
+    if new_site:
+        from jobboard.moderation.services import check_domain_verification
+        check_domain_verification(company)
     if renamed:
         # Listings show the company name, so every job of the company is re-indexed.
         for job in db.session.scalars(db.select(Job).where(Job.company_id == company.id)):
@@ -63,6 +68,19 @@ def update_company(company: Company, by: User, name: str, website: str | None,
     db.session.commit()
     outbox.push_pending()
     return company
+
+
+def unique_slug(name: str) -> str:
+    """The company page's address from its name: "Summit Oncology" -> summit-oncology, then
+    summit-oncology-2 when taken."""
+    base = slugify(name or "", max_length=120) or "company"
+    taken = set(db.session.scalars(select(Company.slug).where(
+        (Company.slug == base) | Company.slug.like(f"{base}-%"))))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def check_company(name: str, website: str | None) -> dict[str, list[str]]:

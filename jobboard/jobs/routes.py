@@ -9,10 +9,15 @@ from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
+from jobboard.extensions import limiter
 from jobboard.forms import show_errors
 from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
+from jobboard.models import job as st
+from jobboard.moderation import services as moderation
+from jobboard.moderation.forms import ReportForm
+from jobboard.pagination import page_number
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.filters import FILTERS
@@ -154,3 +159,44 @@ def apply(job_id: int):
             return redirect(url_for("coders.application", application_id=application.id))
     return render_template("jobs/detail.html", job=job, application=None, form=form,
                            code_titles=code_titles(job), json_ld=job_posting_ld(job)), 400
+
+
+def report_limit():
+    return current_app.config["RATELIMIT_REPORT"]
+
+
+@bp.route("/jobs/<int:job_id>/report", methods=["GET", "POST"])
+@limiter.limit(report_limit, methods=["POST"])
+def report(job_id: int):
+    """Anyone, logged in or not, can report a job to the moderators."""
+    job = get_visible_job(job_id)
+    if job.status in st.PRIVATE:
+        abort(404)  # the company's own draft: nothing to report
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            moderation.report_job(job, current_user, request.remote_addr or "",
+                                  form.reason.data, form.comment.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        except Conflict as e:
+            flash(str(e), "error")
+            return redirect(url_for("jobs.browse"))
+        else:
+            flash("Thank you: our moderators will look at this job. If it asked you for "
+                  "money or identity documents, do not send them.", "success")
+            return redirect(url_for("jobs.detail", job_id=job.id)
+                            if job.status not in st.PRIVATE else url_for("jobs.browse"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("jobs/report.html", job=job, form=form), status
+
+
+@bp.get("/companies/<slug>")
+def company(slug: str):
+    """A company's public page: its profile, whether it is verified, and its open jobs."""
+    company = job_services.public_company(slug)
+    if company is None:
+        abort(404)
+    pagination = job_services.company_open_jobs(company, page_number(),
+                                                current_app.config["JOBS_PER_PAGE"])
+    return render_template("jobs/company.html", company=company, pagination=pagination)

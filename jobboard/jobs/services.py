@@ -17,6 +17,7 @@ from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, 
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
 from jobboard.search import outbox
+from jobboard.search.sql import open_jobs
 
 
 @dataclass
@@ -113,6 +114,19 @@ def visible_job(job_id: int, user) -> Job | None:
     """The job with what its page shows loaded, if this user may see it; else None."""
     job = db.session.scalar(select(Job).where(Job.id == job_id).options(*listing_loads()))
     return job if job is not None and job.is_visible_to(user) else None
+
+
+def public_company(slug: str) -> Company | None:
+    """A company whose page is public: any but a suspended one."""
+    company = db.session.scalar(select(Company).where(Company.slug == (slug or "")[:140]))
+    return company if company is not None and not company.is_suspended else None
+
+
+def company_open_jobs(company: Company, page: int, per_page: int):
+    return db.paginate(select(Job).where(Job.company_id == company.id, open_jobs(utcnow()))
+                       .options(*listing_loads())
+                       .order_by(Job.published_at.desc(), Job.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
 
 
 def code_notes(job: Job) -> list[str]:
@@ -234,9 +248,13 @@ def create_job(company: Company, author: User, fields: JobFields) -> Job:
 
 
 def update_job(job: Job, by: User, fields: JobFields) -> Job:
+    """Save changes. A published job whose company's jobs are reviewed goes back to review:
+    an approved posting cannot be swapped for another one."""
     ensure_can_manage(job, by)
     codes = validate(fields)
     _apply_fields(job, fields, codes)
+    if job.status == st.PUBLISHED and (reason := review_reason(job)):
+        job.status, job.review_reason, job.submitted_at = st.PENDING, reason, utcnow()
     db.session.flush()
     outbox.enqueue(job.id)
     return _commit(job)
@@ -256,9 +274,38 @@ def lifetime() -> timedelta:
     return timedelta(days=current_app.config["JOB_LIFETIME_DAYS"])
 
 
+def review_reason(job: Job) -> str | None:
+    """Why this job must wait for a moderator before it goes live, or None."""
+    if job.moderator_note:
+        return st.RESUBMITTED
+    if not job.company.is_verified:
+        return st.NEW_COMPANY
+    if current_app.config["MODERATE_ALL_JOBS"]:
+        return st.REVIEW_ALL
+    return None
+
+
+def check_daily_limit(job: Job, now: datetime) -> None:
+    """At most JOBS_PER_COMPANY_PER_DAY jobs submitted per company in any 24 hours."""
+    limit = current_app.config["JOBS_PER_COMPANY_PER_DAY"]
+    times = db.session.scalars(
+        select(Job.submitted_at).where(Job.company_id == job.company_id, Job.id != job.id,
+                                       Job.submitted_at > now - timedelta(days=1))
+        .order_by(Job.submitted_at)).all()
+    if len(times) >= limit:
+        free_at = times[len(times) - limit] + timedelta(days=1)
+        raise Conflict(f"Your company has published {limit} jobs in the last 24 hours, the most "
+                       f"we take in a day. This one can go out after {free_at:%B %-d, %H:%M} "
+                       "UTC; it is saved as a draft.")
+
+
 def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
+    """Publish a draft, or put it in the review queue when its company's jobs are reviewed
+    (see review_reason). Returns the job; its status says which."""
     ensure_can_manage(job, by)
-    if job.status not in (st.DRAFT, st.PENDING):
+    if job.status == st.PENDING:
+        raise Conflict("This job is already waiting for review.")
+    if job.status != st.DRAFT:
         raise Conflict("Only a draft can be published; this job is already "
                        f"{job.display_status(now)}.")
     if not by.is_verified:
@@ -266,6 +313,11 @@ def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
                        f"to {by.email}, or ask for a new one from your account settings.")
     validate(to_fields(job))
     now = now or utcnow()
+    check_daily_limit(job, now)
+    job.submitted_at = now
+    if reason := review_reason(job):
+        job.status, job.review_reason, job.closed_at = st.PENDING, reason, None
+        return _commit(job)
     job.status = st.PUBLISHED
     job.published_at = now
     job.expires_at = now + lifetime()

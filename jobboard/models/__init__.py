@@ -5,12 +5,13 @@ from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models.mail import MailOutbox, WorkerHeartbeat
+from jobboard.models.moderation import AuditEntry, BannedDomain, JobReport
 from jobboard.models.outbox import SearchOutbox
 from jobboard.models.resume import Resume
 from jobboard.models.user import CoderProfile, User
 
 __all__ = [
-    "AlertSent", "Application", "ApplicationEvent", "CatalogCode", "CoderProfile", "Company",
-    "Job", "JobCode", "JobCredential", "JobSpecialty", "MailOutbox", "Resume", "SavedJob",
-    "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
+    "AlertSent", "Application", "ApplicationEvent", "AuditEntry", "BannedDomain", "CatalogCode",
+    "CoderProfile", "Company", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
+    "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

@@ -18,12 +18,31 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 
 DRAFT = "draft"
-PENDING = "pending"  # kept for admin moderation, which comes later
+PENDING = "pending"  # waiting for a moderator: not visible, searchable or in feeds
 PUBLISHED = "published"
 CLOSED = "closed"
 FILLED = "filled"
 EXPIRED = "expired"
-STATUSES = (DRAFT, PENDING, PUBLISHED, CLOSED, FILLED, EXPIRED)
+REMOVED = "removed"  # taken off the site with its company's suspension
+STATUSES = (DRAFT, PENDING, PUBLISHED, CLOSED, FILLED, EXPIRED, REMOVED)
+# Seen only by the company's own recruiters (and admins).
+PRIVATE = (DRAFT, PENDING, REMOVED)
+
+STATUS_LABELS = {DRAFT: "Draft", PENDING: "Waiting for review", PUBLISHED: "Published",
+                 CLOSED: "Closed", FILLED: "Filled", EXPIRED: "Expired",
+                 REMOVED: "Removed by moderators"}
+
+# Why a job waits for review.
+NEW_COMPANY = "new-company"  # its company is not verified yet
+REVIEW_ALL = "review-all"  # MODERATE_ALL_JOBS: every job is reviewed
+RESUBMITTED = "resubmitted"  # a moderator sent it back once; it is checked again
+REPORTED = "reported"  # hidden after reports from several people
+REVIEW_REASONS = {
+    NEW_COMPANY: "The company is not verified yet",
+    REVIEW_ALL: "Every job is reviewed before it goes live",
+    RESUBMITTED: "Edited after a moderator sent it back",
+    REPORTED: "Hidden after reports from several people",
+}
 
 REQUIRED = "required"
 PREFERRED = "preferred"
@@ -63,6 +82,13 @@ class Job(db.Model):
     # When the recruiters were told the job expires soon, and that it has expired.
     expiry_reminded_at: Mapped[datetime | None]
     expired_notified_at: Mapped[datetime | None]
+    # Moderation: when the employer last asked to publish (the daily limit counts these),
+    # why the job waits for review, what a moderator told the employer when sending it
+    # back, and the status a suspension took it from (restored on reinstatement).
+    submitted_at: Mapped[datetime | None]
+    review_reason: Mapped[str | None] = mapped_column(String(16))
+    moderator_note: Mapped[str | None] = mapped_column(Text)
+    status_before_removal: Mapped[str | None] = mapped_column(String(16))
     # What the job's codes mean ("C92.00: Acute myeloblastic leukemia ..."), from the catalog,
     # and all its searchable text in one column for the database search (PostgreSQL indexes
     # it for full-text search). Both kept up to date by the job services.
@@ -81,17 +107,23 @@ class Job(db.Model):
         return is_open(self.status, self.expires_at, now or utcnow())
 
     def is_visible_to(self, user) -> bool:
-        """Anyone may see a job that was published once; drafts and pending jobs only the
-        company's own recruiters."""
-        if self.status not in (DRAFT, PENDING):
+        """Anyone may see a job that was published once; drafts, jobs waiting for review and
+        removed jobs only the company's own recruiters and admins."""
+        if self.status not in PRIVATE:
             return True
-        return bool(user and user.is_authenticated and getattr(user, "company_id", None)
-                    == self.company_id)
+        return bool(user and user.is_authenticated and (
+            getattr(user, "is_admin", False)
+            or getattr(user, "company_id", None) == self.company_id))
 
     def display_status(self, now: datetime | None = None) -> str:
         if self.status == PUBLISHED and not self.is_open(now):
             return EXPIRED
         return self.status
+
+    def status_label(self, now: datetime | None = None) -> str:
+        if self.status == DRAFT and self.moderator_note:
+            return "Sent back by moderators"
+        return STATUS_LABELS[self.display_status(now)]
 
     @property
     def specialty_slugs(self) -> list[str]:

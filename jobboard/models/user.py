@@ -67,7 +67,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses to log in an inactive user
-        return self.deleted_at is None
+        return self.deleted_at is None and not (self.company and self.company.is_suspended)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
 
     @property
     def is_coder(self) -> bool:

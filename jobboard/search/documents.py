@@ -34,6 +34,7 @@ def listing(job: Job) -> dict:
         "id": job.id,
         "title": job.title,
         "company": job.company.name,
+        "company_verified": job.company.is_verified,
         "codes": [{"system": c.system, "code": c.code} for c in job.codes],
         "specialties": job.specialty_slugs,
         "credentials": job.required_credentials + job.preferred_credentials,

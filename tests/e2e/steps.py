@@ -6,18 +6,27 @@ from playwright.sync_api import expect
 from tests import factories as make
 
 
-def register_employer(page):
+def register_employer(page, email="dana@summit.example", website="https://summit.example",
+                      company="Summit Oncology Partners"):
+    """Register and confirm the address from the mail, which signs the recruiter in. An
+    address at the website's domain verifies the company: its jobs go live at once."""
     page.goto("/register/employer")
     page.get_by_label("Your name").fill("Dana Reyes")
-    page.get_by_label("Email").fill("dana@summit.example")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill("a long password")
     page.get_by_label("Repeat password").fill("a long password")
-    page.get_by_label("Company name").fill("Summit Oncology Partners")
+    page.get_by_label("Company name").fill(company)
+    page.get_by_label("Company website").fill(website)
     page.get_by_role("button", name="Create company account").click()
-    expect(page.get_by_text("Summit Oncology Partners is registered")).to_be_visible()
-    open_mail(page, "dana@summit.example", "Confirm your email address")
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    confirm_address(page, email)
+    expect(page.get_by_role("heading", name=re.compile(f"{company}: jobs"))).to_be_visible()
+
+
+def confirm_address(page, email: str):
+    open_mail(page, email, "Confirm your email address")
     page.get_by_role("link", name=re.compile(r"verify")).click()
-    expect(page.get_by_text("Thank you: dana@summit.example is confirmed.")).to_be_visible()
+    expect(page.get_by_text(f"Thank you: {email} is confirmed.")).to_be_visible()
 
 
 def open_mail(page, to: str, subject: str):
@@ -28,7 +37,7 @@ def open_mail(page, to: str, subject: str):
     expect(page.get_by_role("heading", name=subject)).to_be_visible()
 
 
-def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
+def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00", review=False):
     page.get_by_role("link", name="Post a job").first.click()
     page.get_by_label("Job title").fill(title)
     page.get_by_role("textbox", name="Codes").fill(codes)
@@ -43,8 +52,12 @@ def post_job(page, title="Stem Cell Transplant Coder", codes="38206, C92.00"):
     page.get_by_label("Pay period").select_option("hour")
     page.get_by_role("button", name="Save draft and preview").click()
     expect(page.get_by_text("Draft saved")).to_be_visible()
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("Published.")).to_be_visible()
+    if review:
+        page.get_by_role("button", name="Submit for review").click()
+        expect(page.get_by_text("Submitted for review.")).to_be_visible()
+    else:
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_text("Published.")).to_be_visible()
 
 
 def register_coder(page, name="Jamie Coder", email="jamie@example.org"):
@@ -54,6 +67,8 @@ def register_coder(page, name="Jamie Coder", email="jamie@example.org"):
     page.get_by_label("Password", exact=True).fill("another long password")
     page.get_by_label("Repeat password").fill("another long password")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    confirm_address(page, email)
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
 
 

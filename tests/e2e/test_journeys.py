@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests import factories as make
-from tests.e2e.steps import apply_with_resume, post_job, register_employer
+from tests.e2e.steps import apply_with_resume, post_job, register_coder, register_employer
 
 
 def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path, search):
@@ -14,13 +14,7 @@ def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_
     expect(employer.get_by_role("link", name="38206")).to_have_attribute("href", "/codes/38206")
 
     coder = new_page()
-    coder.goto("/register/coder")
-    coder.get_by_label("Your name").fill("Jamie Coder")
-    coder.get_by_label("Email").fill("jamie@example.org")
-    coder.get_by_label("Password", exact=True).fill("another long password")
-    coder.get_by_label("Repeat password").fill("another long password")
-    coder.get_by_role("button", name="Create my account").click()
-    expect(coder.get_by_role("heading", name="Your profile")).to_be_visible()
+    register_coder(coder)
 
     coder.get_by_role("link", name="Find jobs").click()
     coder.get_by_label("Search by code, specialty or words").fill("38206")

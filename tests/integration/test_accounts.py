@@ -19,24 +19,29 @@ CODER_FORM = {"name": "Jamie Coder", "email": "Jamie@Example.org",
               "password": "a long password", "confirm": "a long password"}
 
 
-def test_registration_mails_a_link_that_confirms_the_address(browser, app, mailbox):
+def test_registration_mails_a_link_that_confirms_the_address_and_signs_in(browser, app,
+                                                                           mailbox):
     r = browser.submit("/register/coder", CODER_FORM)
-    assert r.status_code == 302
+    assert r.status_code == 200 and "Check your inbox" in r.get_data(as_text=True)
+    assert browser.get("/account").status_code == 302  # not signed in until the link is opened
     [mail] = mailbox.messages()
     assert mail["To"] == "jamie@example.org"
     assert mail["Subject"] == "Confirm your email address"
     assert "List-Unsubscribe" not in mail.message  # an account mail, not a notification
     assert mail.html and "Confirm my email address" in mail.html
-    page = browser.get("/account").get_data(as_text=True)
-    assert "not confirmed" in page
 
     link = link_in(mail, "/verify/")
     r = browser.get(link)
-    assert r.status_code == 302
+    assert r.status_code == 302 and r.location == "/coder/profile"
     assert "is confirmed" in browser.get(r.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(User)).is_verified
-    assert browser.get(link).status_code == 302  # opening it again changes nothing and is fine
+    assert "not confirmed" not in browser.get("/account").get_data(as_text=True)
+    # Opening it again changes nothing and is fine, but signs no one in a second time.
+    assert browser.get(link).status_code == 302
+    other = app.test_client()
+    assert other.get(link).location == "/login"
+    assert other.get("/account").status_code == 302
 
 
 def test_a_changed_or_foreign_link_is_refused(browser, app, mailbox):

@@ -165,8 +165,9 @@ def test_one_account_cannot_be_guessed_from_many_addresses(app, client):
         app.config["RATELIMIT_ACCOUNT"] = "10000 per minute"
 
 
-def test_redis_backed_limits_hold_across_two_gunicorn_workers(database_url, tmp_path):
-    """Each gunicorn worker has its own memory: only a shared store makes a limit hold."""
+def test_redis_backed_limits_hold_across_two_gunicorn_workers(app, database_url, tmp_path):
+    """Each gunicorn worker has its own memory: only a shared store makes a limit hold.
+    (`app` migrates the database the workers use.)"""
     import os
     import secrets
     import signal
@@ -205,6 +206,8 @@ def test_redis_backed_limits_hold_across_two_gunicorn_workers(database_url, tmp_
             except requests.ConnectionError:
                 time.sleep(0.2)
         token = csrf_token(page.text)
+        # gunicorn.conf.py, read from the working directory: no server software named
+        assert page.headers["Server"] == "CodeBoard"
 
         def post(i):
             # A new connection each, four at a time: both sync workers are kept busy.
