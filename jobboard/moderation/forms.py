@@ -6,14 +6,21 @@ from jobboard.models.moderation import REPORT_REASONS
 
 
 class ReasonForm(FlaskForm):
-    """An admin action with its reason, recorded in the audit log (and shown to the employer
-    where the action is about them)."""
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+    """An admin action whose note is optional; it goes into the audit log."""
+    reason = TextAreaField("Note for the audit log (optional)",
+                           validators=[Optional(), Length(max=2000)])
 
 
 class RequiredReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(message="Say why."),
-                                                 Length(max=2000)])
+    """An admin action that needs its reason, recorded in the audit log."""
+    reason = TextAreaField("Reason (recorded in the audit log)",
+                           validators=[DataRequired(message="Say why."), Length(max=2000)])
+
+
+class RejectForm(RequiredReasonForm):
+    reason = TextAreaField("What must change (the employer reads this)",
+                           validators=[DataRequired(message="Say why: the employer reads it."),
+                                       Length(max=2000)])
 
 
 class BanDomainForm(RequiredReasonForm):

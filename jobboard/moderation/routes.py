@@ -10,7 +10,7 @@ from jobboard.jobs.routes import code_titles
 from jobboard.models import Application, BannedDomain, Company, Job, User
 from jobboard.models import job as st
 from jobboard.moderation import services
-from jobboard.moderation.forms import BanDomainForm, ReasonForm, RequiredReasonForm
+from jobboard.moderation.forms import BanDomainForm, ReasonForm, RejectForm, RequiredReasonForm
 from jobboard.pagination import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -44,7 +44,7 @@ def queue():
 @bp.get("/jobs/<int:job_id>")
 def job(job_id: int):
     job = _job(job_id)
-    return _review_page(job, ReasonForm(prefix="approve"), RequiredReasonForm(prefix="reject"))
+    return _review_page(job, ReasonForm(prefix="approve"), RejectForm(prefix="reject"))
 
 
 def _review_page(job: Job, approve_form, reject_form, status: int = 200):
@@ -68,17 +68,18 @@ def approve(job_id: int):
                 flash(f"Approved: “{job.title}” is live.", "success")
             else:
                 n = services.dismiss_reports(job, current_user, form.reason.data)
-                flash(f"Dismissed {n} reports; the job stays up.", "success")
+                flash(f"Dismissed {services.count_of(n, 'report')}; the job stays up.",
+                      "success")
         except Conflict as e:
             flash(str(e), "error")
         return redirect(url_for("admin.job", job_id=job.id))
-    return _review_page(job, form, RequiredReasonForm(prefix="reject"), 400)
+    return _review_page(job, form, RejectForm(prefix="reject"), 400)
 
 
 @bp.post("/jobs/<int:job_id>/reject")
 def reject(job_id: int):
     job = _job(job_id)
-    form = RequiredReasonForm(prefix="reject")
+    form = RejectForm(prefix="reject")
     if form.validate_on_submit():
         try:
             services.reject(job, current_user, form.reason.data)
@@ -173,8 +174,8 @@ def suspend(company_id: int):
             flash(str(e), "error")
             return redirect(url_for("admin.company", company_id=company.id))
         else:
-            flash(f"{company.name} is suspended: {n} jobs left the site and its recruiters "
-                  "are logged out.", "success")
+            flash(f"{company.name} is suspended: {services.count_of(n, 'job')} left the site "
+                  "and its recruiters are logged out.", "success")
             return redirect(url_for("admin.company", company_id=company.id))
     live = db.session.scalar(db.select(db.func.count()).select_from(Job).where(
         Job.company_id == company.id, Job.status.in_((st.PUBLISHED, st.PENDING))))
@@ -187,7 +188,8 @@ def reinstate(company_id: int):
     company = _company(company_id)
     return _company_action(
         company, ReasonForm(prefix="reinstate"), services.reinstate_company,
-        lambda n: f"{company.name} is reinstated; {n} jobs are back as they were.")
+        lambda n: f"{company.name} is reinstated; {services.count_of(n, 'job')} back as "
+                  "they were.")
 
 
 @bp.route("/domains", methods=["GET", "POST"])

@@ -31,6 +31,11 @@ from jobboard.moderation.domains import normalise_domain, proves_company
 from jobboard.search import outbox
 
 
+def count_of(n: int, noun: str) -> str:
+    """1 job, 2 jobs."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def record(actor: User | None, action: str, subject, summary: str, reason: str = "",
            **details) -> AuditEntry:
     """Add an audit entry to the caller's transaction. `subject` is a model or a
@@ -211,7 +216,8 @@ def dismiss_reports(job: Job, admin: User, note: str = "") -> int:
     n = _resolve_reports(job, admin, DISMISSED)
     if not n:
         raise Conflict("This job has no open reports.")
-    record(admin, "reports.dismiss", job, f"Dismissed {n} reports of “{job.title}”", note)
+    record(admin, "reports.dismiss", job, f"Dismissed {count_of(n, 'report')} of “{job.title}”",
+           note)
     _finish()
     return n
 
@@ -312,7 +318,8 @@ def suspend_company(company: Company, admin: User, reason: str) -> int:
                     applications_url=absolute_url("coders.applications"))
                 told += 1
     record(admin, "company.suspend", company,
-           f"Suspended {company.name}: {len(jobs)} jobs removed, {told} applicants told", reason,
+           f"Suspended {company.name}: {count_of(len(jobs), 'job')} removed, "
+           f"{count_of(told, 'applicant')} told", reason,
            jobs=[j.id for j in jobs], applicants_told=told)
     _finish()
     return len(jobs)
@@ -329,7 +336,7 @@ def reinstate_company(company: Company, admin: User, reason: str = "") -> int:
         job.status, job.status_before_removal = job.status_before_removal or st.DRAFT, None
         outbox.enqueue(job.id)
     record(admin, "company.reinstate", company,
-           f"Reinstated {company.name}: {len(jobs)} jobs restored", reason,
+           f"Reinstated {company.name}: {count_of(len(jobs), 'job')} restored", reason,
            jobs=[j.id for j in jobs])
     _finish()
     return len(jobs)

@@ -405,3 +405,5 @@ def test_the_audit_log_records_every_action_and_filters(app, browser):
     assert "No entries" in page
     home = browser.get("/admin/").get_data(as_text=True)
     assert "4 moderator actions in the last 24 hours" in home
+    account = browser.get("/account").get_data(as_text=True)  # an admin's settings
+    assert "Change password" in account and "Job alerts" not in account
