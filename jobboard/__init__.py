@@ -41,12 +41,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from jobboard import models  # noqa: F401  (the whole schema, for db and migrations)
-    from jobboard.extensions import csrf, db, limiter, login_manager, migrate
+    from jobboard.extensions import cors, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    cors.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
@@ -63,18 +64,19 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from jobboard import assets, health
+    from jobboard.admin.routes import bp as admin
     from jobboard.alerts.routes import bp as alerts
     from jobboard.api.routes import bp as api
+    from jobboard.api.routes import docs as api_docs
     from jobboard.auth.routes import bp as auth
     from jobboard.coders.routes import bp as coders
     from jobboard.codes.routes import bp as codes
     from jobboard.employers.routes import bp as employers
     from jobboard.feeds.routes import bp as feeds
     from jobboard.jobs.routes import bp as jobs
-    from jobboard.moderation.routes import bp as admin
 
-    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, alerts, feeds,
-               admin):
+    for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, api_docs,
+               alerts, feeds, admin):
         app.register_blueprint(bp)
     if app.config.get("MAIL_DEV_INBOX"):
         from jobboard.mail.devinbox import bp as devmail

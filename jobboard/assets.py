@@ -7,6 +7,8 @@ bp = Blueprint("assets", __name__)
 VENDOR = {
     "pico.min.css": ROOT / "node_modules/@picocss/pico/css/pico.min.css",
     "htmx.min.js": ROOT / "node_modules/htmx.org/dist/htmx.min.js",
+    "swagger-ui-bundle.js": ROOT / "node_modules/swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": ROOT / "node_modules/swagger-ui-dist/swagger-ui.css",
 }
 
 

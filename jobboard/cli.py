@@ -39,8 +39,8 @@ def register(app: Flask) -> None:
     @click.password_option(help="Asked for when not given (at least 10 characters).")
     def admin_create(email: str, name: str, password: str):
         """Create an admin account: it reviews jobs, reports and companies under /admin/."""
+        from jobboard.admin.services import create_admin
         from jobboard.errors import InvalidInput
-        from jobboard.moderation.services import create_admin
         try:
             user = create_admin(email, name, password)
         except InvalidInput as e:

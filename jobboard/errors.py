@@ -1,5 +1,7 @@
 """Domain errors raised by services, and how the web layer shows them."""
-from flask import Flask, jsonify, render_template, request
+from http import HTTPStatus
+
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -24,9 +26,20 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/healthz"))
 
 
+def problem(status: int, detail: str, **extra):
+    """An RFC 9457 problem details answer (application/problem+json); `extra` adds members
+    such as `errors`, one per bad input."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": detail, **extra}
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
 def _page(status: int, title: str, message: str):
     if wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message}), status
+        return problem(status, message)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

@@ -1,3 +1,4 @@
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,3 +13,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Any site may read the API (GET); nothing else is opened to other origins.
+cors = CORS(resources={r"/api/v1/*": {"origins": "*", "methods": ["GET", "HEAD"]}},
+            send_wildcard=True, vary_header=False)

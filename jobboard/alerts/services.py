@@ -60,7 +60,7 @@ def save_search(user: User, query_string: str, name: str = "", frequency: str = 
         errors["frequency"] = ["Choose how often to hear about new jobs."]
     problems = parse_args(MultiDict(parse_qsl(query_string))).problems
     if problems:
-        errors["query"] = problems
+        errors["query"] = [p.message for p in problems]
     count = db.session.scalar(select(func.count()).where(SavedSearch.user_id == user.id))
     if count >= MAX_SAVED_SEARCHES:
         errors["name"] = [f"You have {MAX_SAVED_SEARCHES} job alerts, the most we keep. "

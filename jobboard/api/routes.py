@@ -1,8 +1,21 @@
-"""The JSON API: job search with the same parameters as the search page."""
-from flask import Blueprint, jsonify, request, url_for
+"""The JSON API: job search with the same parameters as the search page, single jobs, codes.
 
+Every route is described by the pydantic models in `models.py` (spectree turns them into the
+OpenAPI document at /api/v1/openapi.json); parameters are read by the same code as the pages
+(`parse_args`), so the API and the site cannot disagree. Errors are RFC 9457 problem details.
+"""
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from spectree import Response, SpecTree
+
+from jobboard.api import models as m
 from jobboard.codes import services as code_services
-from jobboard.codes.formats import recognise
+from jobboard.codes.formats import CodeRef, recognise
+from jobboard.errors import problem
+from jobboard.jobs import services as job_services
+from jobboard.markdown import render_markdown
+from jobboard.models import job as st
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.codes_index import lookup
@@ -10,6 +23,24 @@ from jobboard.search.documents import listing
 from jobboard.search.query import parse_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+docs = Blueprint("api_docs", __name__)
+PROBLEM_TYPE = "application/problem+json"
+# Only the document is used; spectree serves no pages of its own (`path` names nothing that
+# exists: spectree leaves routes under it out of the document).
+spec = SpecTree(
+    "flask", mode="strict", path="_spectree", page_templates={}, annotations=False,
+    title="CodeBoard API", version="1",
+    description="Medical coding jobs, searchable by the codes the work involves (CPT, HCPCS, "
+                "ICD-10-CM, ICD-10-PCS). Reads are open (CORS allowed for GET). Errors are "
+                "RFC 9457 problem details (application/problem+json).")
+
+
+def documented(summary_tags: str, **responses):
+    """Describe a route in the OpenAPI document. Parameters are checked by the app's own
+    parser (the same as the pages'), so spectree only documents (skip_validation)."""
+    query = responses.pop("query", None)
+    return spec.validate(query=query, resp=Response(**responses), tags=[summary_tags],
+                         skip_validation=True)
 
 
 def api_hits(page) -> list[dict]:
@@ -22,18 +53,72 @@ def api_hits(page) -> list[dict]:
              "url": f"{job_url}{item['id']}"} for item in listings]
 
 
+@bp.get("/")
+@documented("about", HTTP_200=m.Index)
+def index():
+    """The API's endpoints and where it is documented."""
+    endpoints = []
+    for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = current_app.view_functions[rule.endpoint]
+        if rule.endpoint.startswith("api.") and view.__doc__:
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # OpenAPI's way
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                endpoints.append({"method": method, "path": path,
+                                  "summary": view.__doc__.strip().splitlines()[0]})
+    return {"name": "CodeBoard API", "version": "1",
+            "documentation": url_for("api_docs.page", _external=True),
+            "openapi": url_for("api.openapi", _external=True), "endpoints": endpoints}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 document of this API."""
+    return document()
+
+
+@docs.get("/api/docs")
+def page():
+    """The API's documentation, read from the OpenAPI document by Swagger UI (from npm)."""
+    return render_template("api/docs.html")
+
+
+def document() -> dict:
+    """spectree's document, with the error responses typed as problem details."""
+    doc = spec.spec
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            for status, answer in operation.get("responses", {}).items():
+                content = answer.get("content", {})
+                if status.startswith("4") and "application/json" in content:
+                    answer["content"] = {PROBLEM_TYPE: content.pop("application/json")}
+    return doc
+
+
 @bp.get("/jobs")
+@documented("jobs", query=m.JobsQuery, HTTP_200=m.JobsPage, HTTP_400=m.Problem)
 def jobs():
+    """Search open jobs by code, specialty, credential, place, pay and words."""
     query = parse_args(request.args)
     if query.problems:
-        return jsonify(error={"status": 400, "title": "Bad Request",
-                              "message": "Some parameters are not valid; nothing was searched.",
-                              "problems": query.problems}), 400
+        return problem(400, "Some parameters are not valid; nothing was searched.",
+                       errors=[{"parameter": p.param, "detail": p.message}
+                               for p in query.problems])
     page = search.search_jobs(query, hydrate=False)
     read = reading.read(query, page.total)
-    return jsonify(hits=api_hits(page), total=page.total, page=page.page,
-                   per_page=page.per_page, facets=page.facets, degraded=page.degraded,
-                   notes=query.notes, reading=reading_json(read))
+    return {"hits": api_hits(page), "total": page.total, "page": page.page,
+            "per_page": page.per_page, "facets": page.facets, "degraded": page.degraded,
+            "notes": query.notes, "reading": reading_json(read),
+            "links": page_links(page.page, page.per_page, page.total)}
+
+
+def page_links(page: int, per_page: int, total: int) -> dict:
+    last = max(1, -(-total // per_page))
+    args = request.args.to_dict(flat=False)
+
+    def at(n: int) -> str:
+        return url_for("api.jobs", **{**args, "page": n}, _external=True)
+    return {"self": at(page), "first": at(1), "prev": at(page - 1) if page > 1 else None,
+            "next": at(page + 1) if page < last else None, "last": at(last)}
 
 
 def reading_json(read: reading.Reading) -> dict:
@@ -57,36 +142,97 @@ def reading_json(read: reading.Reading) -> dict:
     }
 
 
+@bp.get("/jobs/<int:job_id>")
+@documented("jobs", HTTP_200=m.Job, HTTP_404=m.Problem)
+def job(job_id: int):
+    """One public job in full (404 for drafts, jobs waiting for review and removed jobs)."""
+    found = job_services.visible_job(job_id, None)
+    if found is None or found.status in st.PRIVATE:
+        abort(404)
+    titles = code_services.titles_for([CodeRef(c.system, c.code) for c in found.codes])
+    body = job_json(found, titles)
+    response = current_app.json.response(body)
+    response.last_modified = found.updated_at
+    response.add_etag()  # of the body: a job changes its ETag when anything shown changes
+    response.headers["Cache-Control"] = "no-cache"  # revalidate; cheap with the ETag
+    return response.make_conditional(request)
+
+
+def job_json(job, titles: dict[str, str]) -> dict:
+    return {
+        "id": job.id, "title": job.title, "status": job.display_status(),
+        "open": job.is_open(),
+        "company": {"name": job.company.name, "verified": job.company.is_verified,
+                    "website": job.company.website,
+                    "url": url_for("jobs.company", slug=job.company.slug, _external=True)},
+        "description_markdown": job.description,
+        "description_html": str(render_markdown(job.description)),
+        "codes": [{"system": c.system, "code": c.code, "title": titles.get(c.code),
+                   "url": url_for("codes.page", code=c.code, _external=True)}
+                  for c in job.codes],
+        "specialties": job.specialty_slugs,
+        "required_credentials": job.required_credentials,
+        "preferred_credentials": job.preferred_credentials,
+        "setting": job.setting, "work_mode": job.work_mode, "city": job.city,
+        "state": job.state,
+        "salary_min": _number(job.salary_min), "salary_max": _number(job.salary_max),
+        "salary_period": job.salary_period, "salary_annual_min": job.annual_salary_min,
+        "salary_annual_max": job.annual_salary_max, "employment_type": job.employment_type,
+        "min_years": job.min_years, "charts_per_day": job.charts_per_day,
+        "accuracy_pct": _number(job.accuracy_pct),
+        "published_at": _iso(job.published_at), "expires_at": _iso(job.expires_at),
+        "updated_at": _iso(job.updated_at),
+        "url": url_for("jobs.detail", job_id=job.id, _external=True),
+        "apply_url": url_for("jobs.detail", job_id=job.id, _external=True) + "#apply",
+    }
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
 @bp.get("/codes")
+@documented("codes", query=m.CodesQuery, HTTP_200=m.CodeHits, HTTP_400=m.Problem)
 def codes():
+    """Look codes up by number or by words."""
     q = request.args.get("q", "")
+    limit = request.args.get("limit", "10")
+    errors = []
     if len(q) > 100:
-        return jsonify(error={"status": 400, "title": "Bad Request",
-                              "message": "q is at most 100 characters."}), 400
-    hits, degraded = lookup(q, limit=min(50, max(1, request.args.get("limit", 10, type=int))))
+        errors.append({"parameter": "q", "detail": "q is at most 100 characters."})
+    if not limit.isdigit() or int(limit) < 1:
+        errors.append({"parameter": "limit", "detail": "limit is a whole number from 1."})
+    if errors:
+        return problem(400, "Some parameters are not valid.", errors=errors)
+    hits, degraded = lookup(q, limit=min(50, int(limit)))
     for hit in hits:
         hit["url"] = url_for("codes.page", code=hit["code"], _external=True) \
             if recognise(hit["code"]) else None
-    return jsonify(hits=hits, degraded=degraded)
+    return {"hits": hits, "degraded": degraded}
 
 
 @bp.get("/codes/<code>")
+@documented("codes", HTTP_200=m.Code, HTTP_404=m.Problem)
 def code(code: str):
+    """A code: what it is, where it sits, and how many open jobs need it."""
     ref = recognise(code)
     if ref is None:
-        return jsonify(error={"status": 404, "title": "Not Found",
-                              "message": f'"{code}" is not a CPT, HCPCS, ICD-10-CM or '
-                                         "ICD-10-PCS code.",
-                              "suggestions": [s.code for s in code_services.suggestions(code)]}), 404
+        return problem(404, f'"{code[:40]}" is not a CPT, HCPCS, ICD-10-CM or ICD-10-PCS code.',
+                       suggestions=[s.code for s in code_services.suggestions(code)])
     info = code_services.describe(ref)
-    return jsonify(
-        system=ref.system, code=ref.code, in_catalog=info.in_catalog, kind=info.kind,
-        title=info.title, summary=info.summary,
-        hierarchy=[{"code": c.code, "title": c.title, "kind": c.kind} for c in info.breadcrumbs],
-        children=[{"code": c.code, "title": c.title} for c in info.children],
-        related=[{"code": c, "title": t} for c, t in info.related],
-        specialties=info.specialties, notes=info.notes, notice=info.notice,
-        reference_url=info.reference_url,
-        open_jobs=code_services.open_job_count(ref),
-        jobs_url=url_for("jobs.browse", code=ref.code, _external=True),
-        url=url_for("codes.page", code=ref.code, _external=True))
+    return {
+        "system": ref.system, "code": ref.code, "in_catalog": info.in_catalog,
+        "kind": info.kind, "title": info.title, "summary": info.summary,
+        "hierarchy": [{"code": c.code, "title": c.title, "kind": c.kind}
+                      for c in info.breadcrumbs],
+        "children": [{"code": c.code, "title": c.title} for c in info.children],
+        "related": [{"code": c, "title": t} for c, t in info.related],
+        "specialties": info.specialties, "notes": info.notes, "notice": info.notice,
+        "reference_url": info.reference_url,
+        "open_jobs": code_services.open_job_count(ref),
+        "jobs_url": url_for("jobs.browse", code=ref.code, _external=True),
+        "url": url_for("codes.page", code=ref.code, _external=True)}

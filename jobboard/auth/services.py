@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobboard import tokens
+from jobboard.admin.domains import registration_refusal
 from jobboard.database import utcnow
 from jobboard.employers.services import check_company, unique_slug
 from jobboard.errors import Conflict, InvalidInput
@@ -30,7 +31,6 @@ from jobboard.models import (
 )
 from jobboard.models import application as ap
 from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise_email
-from jobboard.moderation.domains import registration_refusal
 from jobboard.resumes.storage import storage
 from jobboard.search import outbox as search_outbox
 
@@ -49,7 +49,7 @@ def _new_user(email: str, password: str, name: str, role: str) -> User:
         errors["email"] = ["Enter a valid email address."]
     elif refusal := registration_refusal(email):
         errors["email"] = [refusal]
-    if problems := _password_problems(password):
+    if problems := password_problems(password):
         errors["password"] = problems
     if not (name or "").strip():
         errors["name"] = ["Enter your name."]
@@ -162,7 +162,7 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def _password_problems(password: str) -> list[str]:
+def password_problems(password: str) -> list[str]:
     """The one password rule, for registering, resetting and changing (the forms cap at 200)."""
     if len(password or "") < MIN_PASSWORD:
         return [f"Use at least {MIN_PASSWORD} characters."]
@@ -172,7 +172,7 @@ def _password_problems(password: str) -> list[str]:
 
 
 def _check_password_rules(password: str, field: str = "password") -> None:
-    if problems := _password_problems(password):
+    if problems := password_problems(password):
         raise InvalidInput({field: problems})
 
 
@@ -235,7 +235,7 @@ def verify_email(token: str) -> tuple[User, bool]:
 
 def _check_company(user: User) -> None:
     if user.is_employer:
-        from jobboard.moderation.services import check_domain_verification
+        from jobboard.admin.services import check_domain_verification
         check_domain_verification(user.company)
 
 

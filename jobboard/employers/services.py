@@ -58,7 +58,7 @@ def update_company(company: Company, by: User, name: str, website: str | None,
     company.website = (website or "").strip() or None
     company.profile = (profile or "").strip()
     if new_site:
-        from jobboard.moderation.services import check_domain_verification
+        from jobboard.admin.services import check_domain_verification
         check_domain_verification(company)
     if renamed:
         # Listings show the company name, so every job of the company is re-indexed.

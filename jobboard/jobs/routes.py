@@ -2,6 +2,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from jobboard.admin import services as moderation
+from jobboard.admin.forms import ReportForm
 from jobboard.alerts import services as alerts
 from jobboard.alerts.forms import save_search_form
 from jobboard.coders import services as coder_services
@@ -15,8 +17,6 @@ from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
 from jobboard.models import job as st
-from jobboard.moderation import services as moderation
-from jobboard.moderation.forms import ReportForm
 from jobboard.pagination import page_number
 from jobboard.search import reading
 from jobboard.search import service as search

@@ -59,11 +59,21 @@ def through(call, errors: tuple):
         raise CircuitOpen
     try:
         result = call()
-    except errors:
-        circuit.failed()
+    except errors as e:
+        if server_answered(e):
+            circuit.succeeded()  # a refused request (a missing index): the server is up
+        else:
+            circuit.failed()
         raise
     circuit.succeeded()
     return result
+
+
+def server_answered(error: Exception) -> bool:
+    """Meilisearch answered with a 4xx: that request was wrong, the server is healthy, and
+    other searches must not be sent to the database for a cool-down."""
+    status = getattr(error, "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500
 
 
 def breaker() -> Breaker:

@@ -14,6 +14,7 @@ The rest are words, searched with typo tolerance. Each part can be removed on th
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
@@ -69,7 +70,7 @@ class JobQuery:
     dotless: list[str] = field(default_factory=list)  # E119: ICD-10-CM without its dot
     tokens: list[str] = field(default_factory=list)  # q split into tokens
     word_tokens: tuple[int, ...] = ()
-    problems: list[str] = field(default_factory=list)  # bad input: the API answers 400
+    problems: list["Problem"] = field(default_factory=list)  # bad input: the API answers 400
     notes: list[str] = field(default_factory=list)  # adjusted input: said, not refused
 
     @property
@@ -181,16 +182,25 @@ def _term(token: str, named: str | None, tokens: tuple[int, ...]) -> CodeTerm | 
     return None
 
 
+class Problem(NamedTuple):
+    """One bad parameter: its name and what is wrong (shown as the message)."""
+    param: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _whole_number(args, name, problems, notes, default=None, maximum=None):
     raw = args.get(name, "").strip()
     if not raw:
         return default
     if not re.fullmatch(r"\d{1,30}", raw.replace(",", "")):
-        problems.append(f'{name}="{raw[:40]}" is not a whole number.')
+        problems.append(Problem(name, f'{name}="{raw[:40]}" is not a whole number.'))
         return default
     value = int(raw.replace(",", ""))
     if value < 1:
-        problems.append(f"{name}={value} must be 1 or more.")
+        problems.append(Problem(name, f"{name}={value} must be 1 or more."))
         return default
     if maximum and value > maximum:
         notes.append(f"{name} is at most {maximum:,}; using {maximum:,}.")
@@ -199,7 +209,7 @@ def _whole_number(args, name, problems, notes, default=None, maximum=None):
 
 
 def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
-    problems: list[str] = []
+    problems: list[Problem] = []
     q = " ".join(args.get("q", "").split())[:200]
     terms, word_indexes, tokens, dotless, notes = read_q(q)
     codes = [t.value for t in terms if t.kind == CODE]
@@ -207,12 +217,13 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
         ref = recognise(raw)
         if ref is None:
             if raw.strip():
-                problems.append(f'code "{raw.strip()[:40]}" is not a valid code.')
+                problems.append(Problem("code", f'code "{raw.strip()[:40]}" is not a valid code.'))
         elif ref.code not in codes:
             codes.append(ref.code)
     family = args.get("family", "").strip().upper().replace(".", "") or None
     if family and not re.fullmatch(r"[0-9A-Z]{1,4}", family):
-        problems.append(f'family "{family[:40]}" must be the first 1 to 4 characters of a code.')
+        problems.append(Problem("family", f'family "{family[:40]}" must be the first 1 to 4 '
+                                          "characters of a code."))
         family = None
     filters: dict[str, list[str]] = {}
     for f in FILTERS:
@@ -222,7 +233,8 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
             if not value:
                 continue
             if value not in f.vocabulary:
-                problems.append(f'{f.param.replace("_", " ")} "{value[:40]}" is not one we know.')
+                problems.append(Problem(f.param, f'{f.param.replace("_", " ")} "{value[:40]}" '
+                                                 "is not one we know."))
             elif value not in values:
                 values.append(value)
         filters[f.param] = values
@@ -230,7 +242,7 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
     chosen = args.get("sort", "").strip()
     sort = chosen or ("relevance" if (words or terms or codes) else "newest")
     if sort not in SORTS:
-        problems.append(f'sort "{sort[:40]}" must be one of {", ".join(SORTS)}.')
+        problems.append(Problem("sort", f'sort "{sort[:40]}" must be one of {", ".join(SORTS)}.'))
         sort = "relevance"
     return JobQuery(
         q=q, words=words, terms=terms, codes=codes, family=family, filters=filters,

@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
+from jobboard.admin.services import approve
 from jobboard.extensions import db
 from jobboard.models import Company, User
-from jobboard.moderation.services import approve
 from tests import factories as make
 from tests.e2e.steps import post_job, register_employer
 

@@ -37,6 +37,8 @@ NOBODY = dict.fromkeys(ROLES, 404)
 # {alert}: the coder's saved search; {company}: the employer's company.
 MATRIX = [
     ("GET", "/jobs/{job}", PUBLIC),
+    ("GET", "/api/v1/jobs/{job}", PUBLIC),
+    ("GET", "/api/v1/jobs/{draft}", NOBODY),  # the API serves public jobs only, to anyone
     ("GET", "/jobs/{draft}", {**NOBODY, "employer": 200, "admin": 200}),
     # The draft's own company and admins may see it, so they hear that only coders apply.
     ("POST", "/jobs/{draft}/apply", {**NOBODY, "employer": 403, "admin": 403}),

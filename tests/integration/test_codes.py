@@ -79,7 +79,7 @@ def test_malformed_codes_get_a_helpful_404(client, catalog):
     html = r.get_data(as_text=True)
     assert "not a code we recognise" in html and 'href="/codes/C92' in html
     api = client.get("/api/v1/codes/hello")
-    assert api.status_code == 404 and api.json["error"]["status"] == 404
+    assert api.status_code == 404 and api.json["status"] == 404
 
 
 def test_a_code_page_lists_exactly_the_open_jobs_tagged_with_it(app, client, catalog):

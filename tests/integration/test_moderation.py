@@ -3,12 +3,12 @@ the audit log, against the real database, Meilisearch and SMTP server."""
 import pytest
 from sqlalchemy import func, select
 
+from jobboard.admin import services as moderation
+from jobboard.admin.domains import proves_company, registration_refusal
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.jobs import services as job_services
 from jobboard.models import AuditEntry, Job, JobReport, User
-from jobboard.moderation import services as moderation
-from jobboard.moderation.domains import proves_company, registration_refusal
 from jobboard.search.client import client as meili
 from jobboard.search.client import index_uid
 from tests import factories as make

@@ -177,7 +177,7 @@ def test_bad_parameters_are_reported_never_a_500(client, search, query):
     page = client.get(f"/jobs?{query}")
     assert page.status_code == 200 and "Ignored" in page.get_data(as_text=True)
     api = client.get(f"/api/v1/jobs?{query}")
-    assert api.status_code == 400 and api.json["error"]["problems"]
+    assert api.status_code == 400 and api.json["errors"]
 
 
 def test_per_page_is_capped_at_100_and_says_so(client, search):

@@ -156,3 +156,17 @@ def test_after_an_outage_the_worker_catches_up_at_its_next_tick(app, client, own
         result = sync.catch_up()  # the server answers /health: the backoff is ignored
         assert result.pushed >= 1 and result.failed == 0 and sync.pending_count() == 0
     assert client.get("/api/v1/jobs?q=38206").json["total"] == 1
+
+
+def test_a_request_meilisearch_refuses_does_not_send_other_searches_to_the_database(
+        app, client, search):
+    """A 4xx (here: the code index was never built) is that request's problem; the server
+    is up, so job searches keep going to Meilisearch."""
+    from jobboard.search.breaker import breaker
+    with app.app_context():
+        make.job(make.employer(), codes="38206")
+    assert client.get("/api/v1/codes?q=bone").json["degraded"]  # no codes index here
+    with app.app_context():
+        assert not breaker().is_open
+    body = client.get("/api/v1/jobs?q=38206").json
+    assert not body["degraded"] and body["total"] == 1

@@ -7,6 +7,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from jobboard.admin.domains import normalise_domain, proves_company
+from jobboard.auth.services import password_problems
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
@@ -27,7 +29,6 @@ from jobboard.models import job as st
 from jobboard.models.company import BY_ADMIN, BY_EMAIL_DOMAIN
 from jobboard.models.moderation import DISMISSED, REPORT_REASONS, UPHELD
 from jobboard.models.user import ADMIN, EMPLOYER, normalise_email
-from jobboard.moderation.domains import normalise_domain, proves_company
 from jobboard.search import outbox
 
 
@@ -388,15 +389,13 @@ def unban_domain(domain: str, admin: User, reason: str = "") -> None:
 
 def create_admin(email: str, name: str, password: str) -> User:
     """An admin account (the command line's `flask admin create`; never registration)."""
-    from jobboard.auth.services import _password_problems
-
     email = normalise_email(email)
     if "@" not in email:
         raise InvalidInput({"email": ["Enter a valid email address."]})
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise InvalidInput({"email": ["An account with this email exists; an admin needs an "
                                       "address of its own."]})
-    if problems := _password_problems(password):
+    if problems := password_problems(password):
         raise InvalidInput({"password": problems})
     user = User(email=email, name=(name or "").strip() or "Admin", role=ADMIN,
                 email_verified_at=utcnow())

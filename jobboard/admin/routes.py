@@ -2,6 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from jobboard.admin import services
+from jobboard.admin.forms import BanDomainForm, ReasonForm, RejectForm, RequiredReasonForm
 from jobboard.auth.decorators import admin_required
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
@@ -9,8 +11,6 @@ from jobboard.forms import show_errors
 from jobboard.jobs.routes import code_titles
 from jobboard.models import Application, BannedDomain, Company, Job, User
 from jobboard.models import job as st
-from jobboard.moderation import services
-from jobboard.moderation.forms import BanDomainForm, ReasonForm, RejectForm, RequiredReasonForm
 from jobboard.pagination import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

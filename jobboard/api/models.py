@@ -1,0 +1,253 @@
+"""The API's parameters and answers as pydantic models: the OpenAPI document is generated from
+them (spectree), and the suite fuzzes the running API against that document (schemathesis),
+so a response that drifts from its model fails the build."""
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from jobboard import vocab
+from jobboard.codes.formats import PATTERNS
+from jobboard.search.query import MAX_PER_PAGE, SORTS
+
+Specialty = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
+Credential = Literal[tuple(vocab.CREDENTIALS)]  # type: ignore[valid-type]
+Setting = Literal[tuple(vocab.SETTINGS)]  # type: ignore[valid-type]
+WorkMode = Literal[tuple(vocab.WORK_MODES)]  # type: ignore[valid-type]
+EmploymentType = Literal[tuple(vocab.EMPLOYMENT_TYPES)]  # type: ignore[valid-type]
+State = Literal[tuple(vocab.US_STATES)]  # type: ignore[valid-type]
+Sort = Literal[SORTS]  # type: ignore[valid-type]
+# A code as the parser accepts it: any system's format (the same patterns).
+CodeText = Annotated[str, StringConstraints(
+    pattern="^(" + "|".join(p.pattern.strip("^$") for p in PATTERNS.values()) + ")$")]
+
+
+class FieldError(BaseModel):
+    detail: str = Field(description="What is wrong, in words to show the user.")
+    parameter: str | None = Field(None, description="The query parameter it is about.")
+    pointer: str | None = Field(None, description="JSON Pointer to the body member it is about.")
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details), served as application/problem+json."""
+    model_config = ConfigDict(extra="allow")
+    type: str = "about:blank"
+    title: str = Field(description="The HTTP status phrase.")
+    status: int
+    detail: str = Field(description="What happened, in words to show the user.")
+    errors: list[FieldError] | None = Field(None, description="One entry per bad input.")
+
+
+class JobsQuery(BaseModel):
+    """The search page's parameters. Codes may be typed in `q` as coders write them:
+    `CPT 38206`, `38206-38215`, `C92`, `99214-25`, several at once."""
+    q: str | None = Field(None, max_length=200, description="Codes and words.")
+    code: list[CodeText] | None = Field(None, description="Jobs tagged with any of these codes.")
+    family: str | None = Field(None, pattern="^[0-9A-Za-z]{1,4}$",
+                               description="Every code starting so, e.g. 382 or C92.")
+    specialty: list[Specialty] | None = None
+    credential: list[Credential] | None = Field(
+        None, description="Jobs a coder holding any of these qualifies for.")
+    setting: list[Setting] | None = None
+    work_mode: list[WorkMode] | None = None
+    state: list[State] | None = Field(None, description="Two-letter US state codes.")
+    employment_type: list[EmploymentType] | None = None
+    salary_min: int | None = Field(None, ge=1, description="Annual pay at least (hourly x 2,080).")
+    posted_within: int | None = Field(None, ge=1, description="Published in the last N days.")
+    sort: Sort | None = Field(None, description="Default: relevance with a query, else newest.")
+    page: int | None = Field(None, ge=1)
+    per_page: int | None = Field(None, ge=1, description=f"At most {MAX_PER_PAGE} (larger is "
+                                                         "clamped, with a note).")
+
+
+class CodeTag(BaseModel):
+    system: str
+    code: str
+    url: str
+
+
+class Listing(BaseModel):
+    id: int
+    title: str
+    company: str
+    company_verified: bool | None = Field(None, description="Checked by CodeBoard.")
+    codes: list[CodeTag]
+    specialties: list[str]
+    credentials: list[str]
+    required_credentials: list[str]
+    setting: str
+    work_mode: str
+    city: str | None
+    state: str | None
+    salary_min: float | None
+    salary_max: float | None
+    salary_period: str | None
+    employment_type: str
+    published_at: str | None
+    expires_at: str | None
+    url: str = Field(description="The job's page.")
+
+
+class ReadingPart(BaseModel):
+    kind: str
+    label: str
+    code: str | None
+    title: str | None
+    without: str = Field(description="This search without this part.")
+
+
+class DidYouMean(BaseModel):
+    code: str
+    system: str
+    url: str
+
+
+class Suggestion(BaseModel):
+    message: str
+    did_you_mean: list[DidYouMean]
+
+
+class NearestFamily(BaseModel):
+    prefix: str
+    open_jobs: int
+    url: str
+
+
+class Reading(BaseModel):
+    """How the query was read, as the search page shows it."""
+    summary: str
+    parts: list[ReadingPart]
+    modifiers: list[str]
+    suggestions: list[Suggestion]
+    no_open_jobs_for: list[str]
+    nearest_family: NearestFamily | None
+
+
+class PageLinks(BaseModel):
+    self: str
+    first: str
+    prev: str | None
+    next: str | None
+    last: str
+
+
+class JobsPage(BaseModel):
+    hits: list[Listing]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+    degraded: bool = Field(description="Meilisearch was unavailable: a simpler search answered.")
+    notes: list[str] = Field(description="Parameters we adjusted (e.g. per_page clamped).")
+    reading: Reading
+    links: PageLinks
+
+
+class JobCode(BaseModel):
+    system: str
+    code: str
+    title: str | None = Field(description="Our title for the code or its range, where we "
+                                          "may show one (no AMA CPT descriptors).")
+    url: str
+
+
+class Company(BaseModel):
+    name: str
+    verified: bool
+    website: str | None
+    url: str = Field(description="The company's page on CodeBoard.")
+
+
+class Job(BaseModel):
+    """A public job in full."""
+    id: int
+    title: str
+    status: str = Field(description="published, expired, closed or filled.")
+    open: bool = Field(description="Takes applications now.")
+    company: Company
+    description_markdown: str
+    description_html: str = Field(description="Sanitised HTML of the description.")
+    codes: list[JobCode]
+    specialties: list[str]
+    required_credentials: list[str]
+    preferred_credentials: list[str]
+    setting: str
+    work_mode: str
+    city: str | None
+    state: str | None
+    salary_min: float | None
+    salary_max: float | None
+    salary_period: str | None
+    salary_annual_min: int | None
+    salary_annual_max: int | None
+    employment_type: str
+    min_years: int
+    charts_per_day: int | None
+    accuracy_pct: float | None
+    published_at: str | None
+    expires_at: str | None
+    updated_at: str
+    url: str
+    apply_url: str
+
+
+class CodeHit(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    system: str
+    code: str
+    title: str | None = None
+    url: str | None
+
+
+class CodeHits(BaseModel):
+    hits: list[CodeHit]
+    degraded: bool
+
+
+class CodesQuery(BaseModel):
+    q: str | None = Field(None, max_length=100, description="A code, part of one, or words.")
+    limit: int | None = Field(None, ge=1, description="At most 50.")
+
+
+class CodeCrumb(BaseModel):
+    code: str
+    title: str | None
+    kind: str
+
+
+class CodeChild(BaseModel):
+    code: str
+    title: str | None
+
+
+class Code(BaseModel):
+    """A code: found in our catalog, or of a known format but not in it (`in_catalog`)."""
+    system: str
+    code: str
+    in_catalog: bool = Field(description="False: a well-formed code we have no entry for.")
+    kind: str
+    title: str | None
+    summary: str | None
+    hierarchy: list[CodeCrumb]
+    children: list[CodeChild]
+    related: list[CodeChild]
+    specialties: list[str]
+    notes: dict
+    notice: str | None
+    reference_url: str | None
+    open_jobs: int
+    jobs_url: str
+    url: str
+
+
+class Endpoint(BaseModel):
+    method: str
+    path: str
+    summary: str
+
+
+class Index(BaseModel):
+    name: str
+    version: str
+    documentation: str
+    openapi: str
+    endpoints: list[Endpoint]
