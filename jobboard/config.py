@@ -85,6 +85,7 @@ class Config:
     # account (tight: guessing one account's password from many addresses).
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "30 per minute")
     RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT", "10 per 5 minutes")
+    RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN", "120 per minute")  # API writes
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "codeboard")
 

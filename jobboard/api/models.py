@@ -65,14 +65,11 @@ class CodeTag(BaseModel):
     url: str
 
 
-class Listing(BaseModel):
+class JobFacts(BaseModel):
+    """What a listing and a full job both say."""
     id: int
     title: str
-    company: str
-    company_verified: bool | None = Field(None, description="Checked by CodeBoard.")
-    codes: list[CodeTag]
     specialties: list[str]
-    credentials: list[str]
     required_credentials: list[str]
     setting: str
     work_mode: str
@@ -85,6 +82,13 @@ class Listing(BaseModel):
     published_at: str | None
     expires_at: str | None
     url: str = Field(description="The job's page.")
+
+
+class Listing(JobFacts):
+    company: str
+    company_verified: bool | None = Field(None, description="Checked by CodeBoard.")
+    codes: list[CodeTag]
+    credentials: list[str]
 
 
 class ReadingPart(BaseModel):
@@ -157,36 +161,22 @@ class Company(BaseModel):
     url: str = Field(description="The company's page on CodeBoard.")
 
 
-class Job(BaseModel):
-    """A public job in full."""
-    id: int
-    title: str
-    status: str = Field(description="published, expired, closed or filled.")
+class Job(JobFacts):
+    """A job in full."""
+    status: str = Field(description="published, expired, closed or filled (and, for its own "
+                                    "company's token, draft, pending or removed).")
     open: bool = Field(description="Takes applications now.")
     company: Company
     description_markdown: str
     description_html: str = Field(description="Sanitised HTML of the description.")
     codes: list[JobCode]
-    specialties: list[str]
-    required_credentials: list[str]
     preferred_credentials: list[str]
-    setting: str
-    work_mode: str
-    city: str | None
-    state: str | None
-    salary_min: float | None
-    salary_max: float | None
-    salary_period: str | None
     salary_annual_min: int | None
     salary_annual_max: int | None
-    employment_type: str
     min_years: int
     charts_per_day: int | None
     accuracy_pct: float | None
-    published_at: str | None
-    expires_at: str | None
     updated_at: str
-    url: str
     apply_url: str
 
 
@@ -251,3 +241,55 @@ class Index(BaseModel):
     documentation: str
     openapi: str
     endpoints: list[Endpoint]
+
+
+class JobIn(BaseModel):
+    """A job to create: the same fields and rules as the form. Codes as a list or as text
+    ("38206, C92.00"). `publish: true` publishes it at once (or puts it in the review queue
+    when the company's jobs are reviewed; the answer's status says which)."""
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    description: str
+    codes: list[str] | str
+    setting: Setting
+    work_mode: WorkMode
+    employment_type: EmploymentType
+    specialties: list[str] = []
+    required_credentials: list[str] = []
+    preferred_credentials: list[str] = []
+    city: str | None = None
+    state: str | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_period: Literal["hour", "year"] | None = None
+    min_years: int = 0
+    charts_per_day: int | None = None
+    accuracy_pct: float | None = None
+    publish: bool = False
+
+
+class JobPatch(BaseModel):
+    """The fields to change; the others keep their values. The rules are the form's."""
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = None
+    description: str | None = None
+    codes: list[str] | str | None = None
+    setting: Setting | None = None
+    work_mode: WorkMode | None = None
+    employment_type: EmploymentType | None = None
+    specialties: list[str] | None = None
+    required_credentials: list[str] | None = None
+    preferred_credentials: list[str] | None = None
+    city: str | None = None
+    state: str | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_period: Literal["hour", "year"] | None = None
+    min_years: int | None = None
+    charts_per_day: int | None = None
+    accuracy_pct: float | None = None
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal["closed", "filled"] = "closed"

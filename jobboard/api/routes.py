@@ -5,14 +5,19 @@ OpenAPI document at /api/v1/openapi.json); parameters are read by the same code 
 (`parse_args`), so the API and the site cannot disagree. Errors are RFC 9457 problem details.
 """
 import re
+from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from pydantic import ValidationError
 from spectree import Response, SpecTree
+from spectree.models import SecureType, SecurityScheme, SecuritySchemeData
 
 from jobboard.api import models as m
+from jobboard.api import tokens
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef, recognise
-from jobboard.errors import problem
+from jobboard.errors import Conflict, InvalidInput, problem
+from jobboard.extensions import csrf, limiter
 from jobboard.jobs import services as job_services
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st
@@ -23,6 +28,7 @@ from jobboard.search.documents import listing
 from jobboard.search.query import parse_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # writes take a bearer token, never the session cookie: nothing to forge
 docs = Blueprint("api_docs", __name__)
 PROBLEM_TYPE = "application/problem+json"
 # Only the document is used; spectree serves no pages of its own (`path` names nothing that
@@ -30,17 +36,19 @@ PROBLEM_TYPE = "application/problem+json"
 spec = SpecTree(
     "flask", mode="strict", path="_spectree", page_templates={}, annotations=False,
     title="CodeBoard API", version="1",
+    security_schemes=[SecurityScheme(name="token", data=SecuritySchemeData(
+        type=SecureType.HTTP, scheme="bearer",
+        description="A recruiter's API token (My jobs → API tokens), for writes."))],
     description="Medical coding jobs, searchable by the codes the work involves (CPT, HCPCS, "
                 "ICD-10-CM, ICD-10-PCS). Reads are open (CORS allowed for GET). Errors are "
                 "RFC 9457 problem details (application/problem+json).")
 
 
-def documented(summary_tags: str, **responses):
+def documented(tag: str, query=None, json=None, security=None, **responses):
     """Describe a route in the OpenAPI document. Parameters are checked by the app's own
     parser (the same as the pages'), so spectree only documents (skip_validation)."""
-    query = responses.pop("query", None)
-    return spec.validate(query=query, resp=Response(**responses), tags=[summary_tags],
-                         skip_validation=True)
+    return spec.validate(query=query, json=json, resp=Response(**responses), tags=[tag],
+                         security=security, skip_validation=True)
 
 
 def api_hits(page) -> list[dict]:
@@ -145,17 +153,28 @@ def reading_json(read: reading.Reading) -> dict:
 @bp.get("/jobs/<int:job_id>")
 @documented("jobs", HTTP_200=m.Job, HTTP_404=m.Problem)
 def job(job_id: int):
-    """One public job in full (404 for drafts, jobs waiting for review and removed jobs)."""
-    found = job_services.visible_job(job_id, None)
-    if found is None or found.status in st.PRIVATE:
+    """One job in full: any public job, and your own company's others with its token.
+
+    Drafts, jobs waiting for review and removed jobs answer 404 to everyone else."""
+    user = _bearer_user() if _bearer() else None
+    found = job_services.visible_job(job_id, user)
+    if found is None or (found.status in st.PRIVATE and not job_services.can_manage(found, user)):
         abort(404)
+    return _job_response(found)
+
+
+def _job_response(found, status: int = 200):
     titles = code_services.titles_for([CodeRef(c.system, c.code) for c in found.codes])
     body = job_json(found, titles)
     response = current_app.json.response(body)
+    response.status_code = status
+    if status == 201:
+        response.headers["Location"] = url_for("api.job", job_id=found.id, _external=True)
+        return response
     response.last_modified = found.updated_at
     response.add_etag()  # of the body: a job changes its ETag when anything shown changes
     response.headers["Cache-Control"] = "no-cache"  # revalidate; cheap with the ETag
-    return response.make_conditional(request)
+    return response.make_conditional(request) if request.method == "GET" else response
 
 
 def job_json(job, titles: dict[str, str]) -> dict:
@@ -236,3 +255,157 @@ def code(code: str):
         "open_jobs": code_services.open_job_count(ref),
         "jobs_url": url_for("jobs.browse", code=ref.code, _external=True),
         "url": url_for("codes.page", code=ref.code, _external=True)}
+
+
+# ---------------------------------------------------------------- writes, with a token
+
+
+def _bearer() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _bearer_user():
+    token = _bearer()
+    return tokens.user_for_token(token) if token else None
+
+
+def token_key() -> str:
+    """Writes are limited per token (per address without one)."""
+    token = _bearer()
+    return "token:" + tokens.digest(token) if token else "addr:" + (request.remote_addr or "")
+
+
+def token_limit() -> str:
+    return current_app.config["RATELIMIT_API_TOKEN"]
+
+
+def _unauthorized():
+    response = problem(401, "Send a recruiter's API token: Authorization: Bearer cb_…. Tokens "
+                            "are made and revoked under My jobs → API tokens.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="CodeBoard API"'
+    return response
+
+
+def _body(model):
+    """The JSON body read into `model`, or a problem naming each bad member."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return None, problem(400, "Send a JSON object (Content-Type: application/json).")
+    try:
+        return model.model_validate(data), None
+    except ValidationError as e:
+        return None, problem(422, "Some fields are not valid; nothing was saved.", errors=[
+            {"pointer": "#/" + "/".join(str(p) for p in err["loc"]), "detail": err["msg"]}
+            for err in e.errors()])
+
+
+def _invalid(e: InvalidInput):
+    return problem(422, "Some fields are not valid; nothing was saved.", errors=[
+        {"pointer": f"#/{name}", "detail": message}
+        for name, messages in e.errors.items() for message in messages])
+
+
+def _own_job(job_id: int, user):
+    found = job_services.visible_job(job_id, user)
+    if found is None or not job_services.can_manage(found, user):
+        abort(404)  # another company's job answers like a missing one
+    return found
+
+
+WRITE_ERRORS = dict(HTTP_400=m.Problem, HTTP_401=m.Problem, HTTP_404=m.Problem,
+                    HTTP_409=m.Problem, HTTP_422=m.Problem, HTTP_429=m.Problem)
+
+
+def _fields(data: dict) -> job_services.JobFields:
+    money = {k: Decimal(str(v)) if v is not None else None
+             for k, v in data.items() if k in ("salary_min", "salary_max", "accuracy_pct")}
+    return job_services.JobFields(**{**data, **money})
+
+
+@bp.post("/jobs")
+@documented("jobs", json=m.JobIn, security={"token": []}, HTTP_201=m.Job,
+            **{k: v for k, v in WRITE_ERRORS.items() if k != "HTTP_404"})
+@limiter.limit(token_limit, key_func=token_key)
+def create_job():
+    """Create a job as a draft, or publish it (`publish: true`); same rules as the form."""
+    user = _bearer_user()
+    if user is None:
+        return _unauthorized()
+    body, error = _body(m.JobIn)
+    if error:
+        return error
+    data = body.model_dump(exclude={"publish"})
+    try:
+        made = job_services.create_job(user.company, user, _fields(data))
+    except InvalidInput as e:
+        return _invalid(e)
+    if body.publish:
+        try:
+            job_services.publish_job(made, user)
+        except Conflict as e:  # saved as a draft: the answer says why it is not published
+            response = _job_response(made, 201)
+            response.headers["Warning"] = "299 - " + str(e).replace('"', "'")[:200]
+            return response
+    return _job_response(made, 201)
+
+
+@bp.patch("/jobs/<int:job_id>")
+@documented("jobs", json=m.JobPatch, security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
+@limiter.limit(token_limit, key_func=token_key)
+def update_job(job_id: int):
+    """Change some fields of one of your company's jobs; the others keep their values."""
+    user = _bearer_user()
+    if user is None:
+        return _unauthorized()
+    found = _own_job(job_id, user)
+    body, error = _body(m.JobPatch)
+    if error:
+        return error
+    current = job_services.to_fields(found).__dict__
+    changes = body.model_dump(exclude_unset=True)
+    try:
+        job_services.update_job(found, user, _fields({**current, **changes}))
+    except InvalidInput as e:
+        return _invalid(e)
+    return _job_response(found)
+
+
+@bp.post("/jobs/<int:job_id>/publish")
+@documented("jobs", security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
+@limiter.limit(token_limit, key_func=token_key)
+def publish_job(job_id: int):
+    """Publish a draft (or put it in the review queue when your company's jobs are reviewed)."""
+    user = _bearer_user()
+    if user is None:
+        return _unauthorized()
+    found = _own_job(job_id, user)
+    try:
+        job_services.publish_job(found, user)
+    except InvalidInput as e:
+        return _invalid(e)
+    except Conflict as e:
+        return problem(409, str(e))
+    return _job_response(found)
+
+
+@bp.post("/jobs/<int:job_id>/close")
+@documented("jobs", json=m.CloseIn, security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
+@limiter.limit(token_limit, key_func=token_key)
+def close_job(job_id: int):
+    """Close one of your company's published jobs (`outcome`: closed or filled)."""
+    user = _bearer_user()
+    if user is None:
+        return _unauthorized()
+    found = _own_job(job_id, user)
+    if request.get_data():
+        body, error = _body(m.CloseIn)
+        if error:
+            return error
+    else:
+        body = m.CloseIn()
+    try:
+        job_services.close_job(found, user, body.outcome)
+    except Conflict as e:
+        return problem(409, str(e))
+    return _job_response(found)

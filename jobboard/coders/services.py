@@ -94,18 +94,25 @@ def _commit_or_forget(resume: Resume | None) -> None:
 
 
 def existing_application(job: Job, coder: User) -> Application | None:
+    """The coder's latest application to the job (a second one after a withdrawal)."""
     return db.session.scalar(
         select(Application).where(Application.job_id == job.id, Application.coder_id == coder.id)
+        .order_by(Application.attempt.desc()).limit(1)
     )
 
 
 def apply(job: Job, coder: User, cover_letter: str,
           upload: tuple[bytes, str] | None = None) -> Application:
-    """Apply once to an open job with a new upload or, failing that, the profile resume."""
+    """Apply to an open job with a new upload or, failing that, the profile resume. Once;
+    after withdrawing, once more."""
     ensure_coder(coder)
     if not job.is_open():
         raise Conflict("This job is no longer taking applications.")
-    if existing_application(job, coder):
+    previous = existing_application(job, coder)
+    if previous is not None and not previous.may_reapply:
+        if previous.status == ap.WITHDRAWN:
+            raise Conflict("You have applied to this job twice and withdrawn; you cannot "
+                           "apply again.")
         raise Conflict("You have already applied to this job. "
                        "See its status under My applications.")
     if len(cover_letter or "") > 10000:
@@ -118,7 +125,8 @@ def apply(job: Job, coder: User, cover_letter: str,
     else:
         raise InvalidInput({"resume": ["Attach a resume (PDF or DOCX), or add one to your profile."]})
     application = Application(job_id=job.id, coder_id=coder.id, resume_id=resume.id,
-                              cover_letter=(cover_letter or "").strip(), status=ap.SUBMITTED)
+                              cover_letter=(cover_letter or "").strip(), status=ap.SUBMITTED,
+                              attempt=previous.attempt + 1 if previous else 1)
     application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
     db.session.add(application)
     db.session.flush()

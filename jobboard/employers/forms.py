@@ -14,3 +14,8 @@ class CompanyForm(FlaskForm):
     company_name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
     website = URLField("Website", validators=[Optional(), Length(max=255)])
     profile = TextAreaField("About the company", validators=[Optional(), Length(max=5000)])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Token name", validators=[DataRequired(), Length(max=80)],
+                       description="What will use it, e.g. “Our ATS”.")

@@ -2,9 +2,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from jobboard.api import tokens
 from jobboard.auth.decorators import employer_required
 from jobboard.employers import services
-from jobboard.employers.forms import CompanyForm, StatusForm
+from jobboard.employers.forms import ApiTokenForm, CompanyForm, StatusForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
@@ -208,3 +209,42 @@ def company():
             flash("Company profile saved.", "success")
             return redirect(url_for("employers.dashboard"))
     return render_template("employers/company.html", form=form)
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+@employer_required
+def api_tokens():
+    """Personal API tokens: made here, shown once, revoked here."""
+    form = ApiTokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            row, created = tokens.create_token(current_user, form.name.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        except Conflict as e:
+            form.form_errors.append(str(e))
+        else:
+            form = ApiTokenForm(formdata=None)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("employers/api_tokens.html", form=form, created=created,
+                           rows=tokens.tokens_of(current_user)), status
+
+
+@bp.route("/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@employer_required
+def revoke_token(token_id: int):
+    row = tokens.own_token(current_user, token_id)
+    if row is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            tokens.revoke_token(row)
+        except Conflict as e:
+            flash(str(e), "info")
+        else:
+            flash(f"The token “{row.name}” is revoked: requests with it are refused from now "
+                  "on.", "success")
+        return redirect(url_for("employers.api_tokens"))
+    return render_template("employers/revoke_token.html", row=row, form=form)

@@ -140,7 +140,7 @@ def code_notes(job: Job) -> list[str]:
 
 
 def can_manage(job: Job, user: User) -> bool:
-    return bool(user.is_employer and job.company_id == user.company_id)
+    return bool(user is not None and user.is_employer and job.company_id == user.company_id)
 
 
 def ensure_can_manage(job: Job, user: User) -> None:

@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 from jobboard.models.alert import AlertSent, SavedJob, SavedSearch
+from jobboard.models.api_token import ApiToken
 from jobboard.models.application import Application, ApplicationEvent
 from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
@@ -11,7 +12,7 @@ from jobboard.models.resume import Resume
 from jobboard.models.user import CoderProfile, User
 
 __all__ = [
-    "AlertSent", "Application", "ApplicationEvent", "AuditEntry", "BannedDomain", "CatalogCode",
+    "AlertSent", "ApiToken", "Application", "ApplicationEvent", "AuditEntry", "BannedDomain", "CatalogCode",
     "CoderProfile", "Company", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
     "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

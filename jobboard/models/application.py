@@ -33,7 +33,9 @@ STATUS_LABELS = {
 
 
 class Application(db.Model):
-    __table_args__ = (UniqueConstraint("job_id", "coder_id"),)
+    # A coder applies once; after withdrawing, once more (attempt 2), never a third time.
+    __table_args__ = (UniqueConstraint("job_id", "coder_id", "attempt"),)
+    MAX_ATTEMPTS = 2
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("job.id"), index=True)
@@ -42,6 +44,7 @@ class Application(db.Model):
     resume_id: Mapped[int | None] = mapped_column(ForeignKey("resume.id"))
     cover_letter: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=SUBMITTED)
+    attempt: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,6 +54,11 @@ class Application(db.Model):
     events: Mapped[list["ApplicationEvent"]] = relationship(
         cascade="all, delete-orphan", order_by="ApplicationEvent.id"
     )
+
+    @property
+    def may_reapply(self) -> bool:
+        """Withdrawn, and the coder has not used their second application yet."""
+        return self.status == WITHDRAWN and self.attempt < self.MAX_ATTEMPTS
 
 
 class ApplicationEvent(db.Model):

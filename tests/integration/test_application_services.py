@@ -116,6 +116,23 @@ def test_withdraw_is_recorded_and_final(ctx):
         services.withdraw(application, coder)
 
 
+def test_after_withdrawing_a_coder_may_apply_once_more_and_no_third_time(ctx):
+    job, coder = make.job(make.employer()), make.coder()
+    first = services.apply(job, coder, "first")
+    services.withdraw(first, coder)
+    second = services.apply(job, coder, "second, with a better resume")
+    assert (second.attempt, second.status) == (2, "submitted")
+    assert services.existing_application(job, coder) == second
+    with pytest.raises(Conflict, match="already applied"):
+        services.apply(job, coder, "third")
+    services.withdraw(second, coder)
+    with pytest.raises(Conflict, match="twice and withdrawn; you cannot apply again"):
+        services.apply(job, coder, "third")
+    db.session.rollback()
+    letters = db.session.scalars(select(Application.cover_letter).order_by(Application.id)).all()
+    assert letters == ["first", "second, with a better resume"]
+
+
 def test_a_coder_cannot_read_or_withdraw_another_coders_application(ctx):
     job, alice, bob = make.job(make.employer()), make.coder(), make.coder()
     application = services.apply(job, alice, "")

@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import select, text
 
+from jobboard.api import tokens
 from jobboard.extensions import db
 from jobboard.models import SavedSearch
 from tests import factories as make
@@ -39,6 +40,12 @@ MATRIX = [
     ("GET", "/jobs/{job}", PUBLIC),
     ("GET", "/api/v1/jobs/{job}", PUBLIC),
     ("GET", "/api/v1/jobs/{draft}", NOBODY),  # the API serves public jobs only, to anyone
+    # API writes take a recruiter's token: a logged-in session, even the owner's, is refused.
+    ("PATCH", "/api/v1/jobs/{job}", dict.fromkeys(ROLES, 401)),
+    ("POST", "/api/v1/jobs/{draft}/publish", dict.fromkeys(ROLES, 401)),
+    ("POST", "/api/v1/jobs/{job}/close", dict.fromkeys(ROLES, 401)),
+    ("GET", "/employer/api-tokens/{token}/revoke", EMPLOYER_ONLY),
+    ("POST", "/employer/api-tokens/{token}/revoke", EMPLOYER_ACTS),
     ("GET", "/jobs/{draft}", {**NOBODY, "employer": 200, "admin": 200}),
     # The draft's own company and admins may see it, so they hear that only coders apply.
     ("POST", "/jobs/{draft}/apply", {**NOBODY, "employer": 403, "admin": 403}),
@@ -100,13 +107,14 @@ def world(app):
         job = make.job(employer)
         draft = make.job(employer, publish=False, title="Unpublished draft")
         application = make.apply(job, coder)
+        token = tokens.create_token(employer, "ATS")[0]
         alert = SavedSearch(user_id=coder.id, name="38206", query_string="q=38206",
                             frequency="daily")
         db.session.add(alert)
         db.session.commit()
         ids = {"job": job.id, "draft": draft.id, "app": application.id,
                "resume": application.resume_id, "alert": alert.id,
-               "company": employer.company_id}
+               "company": employer.company_id, "token": token.id}
         emails = {"coder": coder.email, "other_coder": other_coder.email,
                   "employer": employer.email, "other_employer": other_employer.email,
                   "admin": admin.email}
@@ -174,8 +182,9 @@ def test_each_role_gets_what_the_matrix_says_and_refusals_change_nothing(app, wo
             else:
                 token = csrf_token(c.get("/login" if role == "anon" else "/").get_data(
                     as_text=True))
-                r = c.post(url, data={"csrf_token": token, "reason": "x", "status": "hired",
-                                      "outcome": "filled", "title": "Changed"})
+                r = c.open(url, method=method, data={
+                    "csrf_token": token, "reason": "x", "status": "hired", "outcome": "filled",
+                    "title": "Changed"})
             got = outcome(r)
             r.close()  # a resume download is a streamed file
             if got != want:

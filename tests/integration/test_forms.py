@@ -218,9 +218,14 @@ def test_withdraw_asks_for_confirmation_first(browser, app):
     assert "Withdraw your application?" in confirm.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Application, app_id).status == "submitted"
+    assert "You can apply to this job again once" in confirm.get_data(as_text=True)
     browser.submit(f"/coder/applications/{app_id}/withdraw", {})
     with app.app_context():
-        assert db.session.get(Application, app_id).status == "withdrawn"
+        application = db.session.get(Application, app_id)
+        assert application.status == "withdrawn"
+        job_id = application.job_id
+    page = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "You can apply again, once." in page and "Send application" in page
 
 
 def test_a_closed_job_stays_viewable_marked_closed_with_noindex_and_no_apply_form(browser, app):
