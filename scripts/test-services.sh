@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the test suite has Chromium and PostgreSQL. Installs or starts what it can;
+# Make sure the test suite has Chromium, PostgreSQL and Java (for the Nu HTML checker). Installs or starts what it can;
 # under CI=true anything still missing is an error, elsewhere a warning (those tests skip).
 set -u
 missing=()
@@ -11,6 +11,17 @@ if [ ! -x /usr/bin/chromium ]; then
       || missing+=("chromium (apt-get install chromium failed)")
   else
     missing+=("chromium (/usr/bin/chromium; install Debian's chromium package)")
+  fi
+fi
+
+if ! command -v java >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing a Java runtime for the Nu HTML checker (vnu.jar, from npm)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq default-jre-headless >/dev/null) \
+      || missing+=("java (apt-get install default-jre-headless failed)")
+  else
+    missing+=("java (the Nu HTML checker runs on it; install default-jre-headless)")
   fi
 fi
 

@@ -1,4 +1,7 @@
-"""No page scrolls sideways on a phone (390 px), logged out, as a coder, as an employer."""
+"""Phones (390 px): no page scrolls sideways, logged out or in any role; the navigation folds
+into a menu; search results come before the filters."""
+from playwright.sync_api import expect
+
 from tests import factories as make
 
 PHONE = {"width": 390, "height": 844}
@@ -18,11 +21,15 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
                        codes="38206, 38207, C92.00, C92.01, J9035", work_mode="onsite",
                        city="Tampa", state="FL")
         coder_email, employer_email, job_id = make.coder().email, employer.email, job.id
+        admin_email, company_id = make.admin().email, employer.company_id
     pages = {None: ["/", "/jobs", "/jobs?q=38206", f"/jobs/{job_id}", "/codes/38206",
                     "/codes/C92.00"],
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
                            "/saved", "/coder/applications"],
-             employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account"]}
+             employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",
+                              "/employer/api-tokens"],
+             admin_email: ["/admin/", "/admin/queue", f"/admin/jobs/{job_id}", "/admin/audit",
+                           f"/admin/companies/{company_id}", "/admin/domains"]}
     too_wide = []
     for who, paths in pages.items():
         context = chromium.new_context(base_url=live_server, viewport=PHONE)
@@ -36,3 +43,43 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
                 too_wide.append((who or "anonymous", path, width))
         context.close()
     assert too_wide == []
+
+
+def test_on_a_phone_the_menu_folds_and_results_come_before_the_filters(chromium, live_server,
+                                                                      app, search):
+    with app.app_context():
+        employer = make.employer()
+        for i in range(2):
+            make.job(employer, title=f"Stem cell coder {i}", codes="38206")
+        coder_email = make.coder().email
+    context = chromium.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    _login_phone(page, coder_email)
+    expect(page.get_by_role("link", name="Saved jobs")).to_be_hidden()  # folded
+    page.get_by_text("Menu").click()
+    page.get_by_role("link", name="Saved jobs").click()
+    expect(page.get_by_role("heading", name="Saved jobs", exact=True)).to_be_visible()
+
+    page.goto("/jobs?q=38206")
+    first_result = page.get_by_role("link", name="Stem cell coder 0")
+    filters = page.get_by_text("Filters", exact=True)
+    expect(first_result).to_be_visible()
+    expect(page.get_by_text("Work mode")).to_be_hidden()  # behind "Filters"
+    assert filters.bounding_box()["y"] < first_result.bounding_box()["y"]
+    filters.click()
+    page.get_by_text("Work mode").click()
+    page.get_by_role("link", name="Remote").click()
+    expect(page.get_by_role("link", name="Remove filter Remote")).to_be_visible()
+    context.close()
+
+    wide = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    page.goto("/jobs?q=38206")
+    expect(page.get_by_text("Work mode")).to_be_visible()  # beside the results
+    expect(page.get_by_text("Filters", exact=True)).to_be_hidden()
+    wide.close()
+
+
+def _login_phone(page, email):
+    _login(page, email)
+    expect(page.get_by_text("Menu")).to_be_visible()
