@@ -5,6 +5,7 @@ window.addEventListener("DOMContentLoaded", function () {
     url: root.dataset.spec,
     domNode: root,
     deepLinking: true,
+    defaultModelsExpandDepth: -1, // the schemas show inside each operation already
     supportedSubmitMethods: ["get"],
   });
 });
