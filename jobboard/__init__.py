@@ -73,10 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from jobboard.codes.routes import bp as codes
     from jobboard.employers.routes import bp as employers
     from jobboard.feeds.routes import bp as feeds
+    from jobboard.insights.routes import bp as insights
     from jobboard.jobs.routes import bp as jobs
 
     for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, api_docs,
-               alerts, feeds, admin):
+               alerts, feeds, admin, insights):
         app.register_blueprint(bp)
     if app.config.get("MAIL_DEV_INBOX"):
         from jobboard.mail.devinbox import bp as devmail

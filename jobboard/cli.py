@@ -9,7 +9,7 @@ from jobboard.extensions import db
 
 def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
-    @click.option("--jobs", "n_jobs", default=60, show_default=True, help="How many jobs.")
+    @click.option("--jobs", "n_jobs", default=150, show_default=True, help="How many jobs.")
     @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
     @click.option("--password", default="demo-password", show_default=True,
                   help="Password of every demo account.")

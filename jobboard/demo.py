@@ -121,8 +121,9 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
 
     specialties = list(PROFILES)
     for i in range(n_jobs):
-        # The first two jobs are the stem cell pair every demo and test relies on.
-        specialty = "hematology-oncology" if i < 2 else rng.choice(specialties)
+        # The first two jobs are the stem cell pair every demo and test relies on; the first
+        # eight are oncology jobs with 38206 among their codes, so its pay insight shows.
+        specialty = "hematology-oncology" if i < 8 else rng.choice(specialties)
         stems, code_pool, creds, setting = PROFILES[specialty]
         k = employers[i % len(employers)]
         title = rng.choice(LEVELS) + rng.choice(stems)
@@ -131,6 +132,8 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
             codes = ["38206", "C92.00", "J9035"]
         elif i == 1:
             codes = ["38207", "C92.01"]
+        elif i < 8 and "38206" not in codes:
+            codes = ["38206", *codes[:3]]
         work_mode = rng.choice(["remote", "remote", "hybrid", "onsite"])
         if work_mode != "remote":  # "Remote E/M Coder" in Pittsburgh, onsite, misleads
             title = title.removeprefix("Remote ")

@@ -133,6 +133,8 @@ def app(_app, smtp_server):
     """The session app with empty tables. Tests use `with app.app_context()` for data setup,
     so that each test-client request runs in its own context, as in production."""
     yield _app
+    from jobboard.insights.services import clear_cache
+    clear_cache()  # pay figures are cached per slice: not across tests
     _app.config["MEILI_URL"] = None
     _app.config["MEILI_MASTER_KEY"] = None
     _app.config["MEILI_INDEX_PREFIX"] = ""

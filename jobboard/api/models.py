@@ -293,3 +293,35 @@ class JobPatch(BaseModel):
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     outcome: Literal["closed", "filled"] = "closed"
+
+
+class InsightsQuery(BaseModel):
+    credential: Credential | None = Field(None, description="Jobs that require it.")
+    specialty: Specialty | None = None
+    state: State | None = None
+    work_mode: WorkMode | None = None
+    window: Literal["open", "year"] | None = Field(
+        None, description="open (default): open jobs now; year: published in the last 12 "
+                          "months.")
+
+
+class PayFigures(BaseModel):
+    count: int = Field(description="Jobs with pay stated.")
+    p25: int | None = Field(description="Annual pay; null below the 5-job floor.")
+    median: int | None
+    p75: int | None
+
+
+class PayGroup(BaseModel):
+    key: str
+    label: str
+    pay: PayFigures
+
+
+class PayInsight(BaseModel):
+    """Annual pay (the middle of each job's range; hourly x 2,080) of the slice, and split."""
+    slice: dict[str, str | None]
+    min_jobs: int
+    overall: PayFigures
+    by: dict[str, list[PayGroup]]
+    ignored: dict[str, str] = Field(description="Parameters not understood, left out.")

@@ -5,6 +5,7 @@ OpenAPI document at /api/v1/openapi.json); parameters are read by the same code 
 (`parse_args`), so the API and the site cannot disagree. Errors are RFC 9457 problem details.
 """
 import re
+from dataclasses import asdict
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -18,6 +19,8 @@ from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef, recognise
 from jobboard.errors import Conflict, InvalidInput, problem
 from jobboard.extensions import csrf, limiter
+from jobboard.insights import services as insights
+from jobboard.insights.routes import SECTIONS, slice_from
 from jobboard.jobs import services as job_services
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st
@@ -409,3 +412,15 @@ def close_job(job_id: int):
     except Conflict as e:
         return problem(409, str(e))
     return _job_response(found)
+
+
+@bp.get("/insights/pay")
+@documented("insights", query=m.InsightsQuery, HTTP_200=m.PayInsight)
+def insights_pay():
+    """What jobs pay, overall and by credential, specialty, state and setting."""
+    s, ignored = slice_from(request.args)
+    insight = insights.pay_insight(s, tuple(name for name, _ in SECTIONS))
+    return {"slice": {k: v for k, v in asdict(s).items() if k != "code"},
+            "min_jobs": insights.MIN_JOBS, "overall": asdict(insight.overall),
+            "by": {name: [asdict(g) for g in groups] for name, groups in insight.groups.items()},
+            "ignored": ignored}

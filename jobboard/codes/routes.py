@@ -2,6 +2,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from jobboard.codes import services
 from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes
+from jobboard.insights import services as insights
 from jobboard.pagination import page_number
 from jobboard.search.codes_index import lookup
 
@@ -58,5 +59,6 @@ def page_in_system(system: str, code: str):
 def _render(ref):
     page_no = page_number()
     jobs = services.open_jobs_tagged(ref, page=page_no)
+    pay = insights.pay_insight(insights.Slice(code=ref.code), ("work_mode", "credential"))
     return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs,
-                           systems=services.SYSTEM_NAMES)
+                           systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS)

@@ -22,8 +22,10 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
                        city="Tampa", state="FL")
         coder_email, employer_email, job_id = make.coder().email, employer.email, job.id
         admin_email, company_id = make.admin().email, employer.company_id
+        for _ in range(5):  # pay figures and charts on the code page and insights
+            make.job(employer, codes="38206")
     pages = {None: ["/", "/jobs", "/jobs?q=38206", f"/jobs/{job_id}", "/codes/38206",
-                    "/codes/C92.00"],
+                    "/codes/C92.00", "/insights"],
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
                            "/saved", "/coder/applications"],
              employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",

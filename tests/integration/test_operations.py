@@ -164,3 +164,13 @@ def test_the_site_has_an_icon_and_a_web_app_manifest(client):
     with client.get("/static/manifest.webmanifest") as response:
         manifest = json.loads(response.get_data(as_text=True))
     assert manifest["short_name"] == "CodeBoard" and manifest["icons"]
+
+
+def test_the_demo_data_shows_pay_figures_on_a_fresh_install(app, runner):
+    from jobboard.insights.services import Slice, pay_insight
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert pay_insight(Slice(code="38206")).overall.enough
+        assert pay_insight(Slice(credential="CPC")).overall.enough
+        states = pay_insight(Slice(), ("state",)).groups["state"]
+        assert sum(g.pay.enough for g in states) >= 3

@@ -32,6 +32,8 @@ def test_every_page_is_valid_html(app, tmp_path):
         employer = make.employer(company="Summit Oncology")
         coder, admin = make.coder(), make.admin()
         job = make.job(employer, codes="38206, C92.00, J9035")
+        for _ in range(5):  # enough for pay figures and charts on the code page and insights
+            make.job(employer, codes="38206")
         draft = make.job(employer, publish=False)
         pending = make.job(make.employer(verified=False, company="New Clinic"))
         application = make.apply(job, coder)
@@ -48,6 +50,7 @@ def test_every_page_is_valid_html(app, tmp_path):
                "/codes/38206", "/codes/C92.00", "/codes?q=leukemia", "/login", "/register",
                "/register/coder", "/register/employer", "/password/forgot",
                f"/companies/{ids['slug']}", f"/jobs/{ids['job']}/report", "/api/docs",
+               "/insights", "/insights?credential=CPC&window=year",
                "/no-such-page"],
         "coder": ["/coder/profile", "/coder/applications", f"/coder/applications/{ids['app']}",
                   f"/coder/applications/{ids['app']}/withdraw", "/alerts", "/saved",

@@ -1,0 +1,164 @@
+"""Pay insights: what open (or last year's) jobs pay, per slice, on one annual scale.
+
+Each job counts once, at the middle of its posted range, annualised (hourly x 2,080). Figures
+are computed in the database: PostgreSQL's percentile_cont; on SQLite the slice's pay values
+are read and interpolated the same way in Python (statistics.quantiles, "inclusive", is the
+same linear interpolation). Fewer than MIN_JOBS jobs give a count only: no figure from one or
+two postings. Results are cached per slice for CACHE_SECONDS.
+"""
+import statistics
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from cachetools import TTLCache
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from jobboard import vocab
+from jobboard.database import utcnow
+from jobboard.extensions import db
+from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
+from jobboard.models import job as st
+from jobboard.search.sql import open_jobs
+
+MIN_JOBS = 5
+CACHE_SECONDS = 300
+OPEN, YEAR = "open", "year"
+WINDOWS = {OPEN: "Open jobs now", YEAR: "Jobs published in the last 12 months"}
+_cache: TTLCache = TTLCache(maxsize=1024, ttl=CACHE_SECONDS)
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which jobs: every filter optional. `credential` means jobs that require it."""
+    code: str | None = None
+    specialty: str | None = None
+    credential: str | None = None
+    state: str | None = None
+    work_mode: str | None = None
+    window: str = OPEN
+
+
+@dataclass
+class Pay:
+    count: int
+    p25: int | None = None
+    median: int | None = None
+    p75: int | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.median is not None
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    pay: Pay
+
+
+@dataclass
+class Insight:
+    slice: Slice
+    overall: Pay
+    groups: dict[str, list[Group]] = field(default_factory=dict)
+
+
+def annual_pay():
+    """A job's pay as one yearly figure: the middle of its range, hourly x 2,080."""
+    low = func.coalesce(Job.salary_min, Job.salary_max)
+    high = func.coalesce(Job.salary_max, Job.salary_min)
+    middle = (low + high) / 2
+    return case((Job.salary_period == "hour", middle * vocab.HOURS_PER_YEAR), else_=middle)
+
+
+def _where(s: Slice) -> list:
+    now = utcnow()
+    if s.window == YEAR:
+        conditions = [Job.published_at > now - timedelta(days=365),
+                      Job.status.in_((st.PUBLISHED, st.EXPIRED, st.CLOSED, st.FILLED))]
+    else:
+        conditions = [open_jobs(now)]
+    conditions.append(or_(Job.salary_min.is_not(None), Job.salary_max.is_not(None)))
+    if s.code:
+        conditions.append(Job.id.in_(select(JobCode.job_id).where(JobCode.code == s.code)))
+    if s.specialty:
+        conditions.append(Job.id.in_(select(JobSpecialty.job_id)
+                                     .where(JobSpecialty.specialty == s.specialty)))
+    if s.credential:
+        conditions.append(Job.id.in_(select(JobCredential.job_id).where(
+            JobCredential.credential == s.credential, JobCredential.requirement == st.REQUIRED)))
+    if s.state:
+        conditions.append(Job.state == s.state)
+    if s.work_mode:
+        conditions.append(Job.work_mode == s.work_mode)
+    return conditions
+
+
+# What the insights split by: (the grouped column, the join it needs, label lookup).
+DIMENSIONS = {
+    "credential": (JobCredential.credential, (JobCredential, and_(
+        JobCredential.job_id == Job.id, JobCredential.requirement == st.REQUIRED)),
+        lambda k: k),
+    "specialty": (JobSpecialty.specialty, (JobSpecialty, JobSpecialty.job_id == Job.id),
+                  lambda k: vocab.SPECIALTIES.get(k, k)),
+    "state": (Job.state, None, lambda k: vocab.US_STATES.get(k, k)),
+    "setting": (Job.setting, None, lambda k: vocab.SETTINGS.get(k, k)),
+    "work_mode": (Job.work_mode, None, lambda k: vocab.WORK_MODES.get(k, k)),
+}
+
+
+def _figures(values: list[float]) -> Pay:
+    if len(values) < MIN_JOBS:
+        return Pay(count=len(values))
+    p25, median, p75 = statistics.quantiles(values, n=4, method="inclusive")
+    return Pay(len(values), round(p25), round(median), round(p75))
+
+
+def _grouped(s: Slice, dimension: str | None) -> dict[str, Pay]:
+    """Pay per value of `dimension` (or "" for the whole slice)."""
+    column, join, _ = DIMENSIONS[dimension] if dimension else (literal(""), None, None)
+    key = column.label("key")
+    pay = annual_pay().label("pay")
+    if db.engine.dialect.name == "postgresql":
+        stmt = select(key, func.count(), *[
+            func.percentile_cont(q).within_group(annual_pay()) for q in (0.25, 0.5, 0.75)])
+        stmt = stmt.select_from(Job)
+        if join is not None:
+            stmt = stmt.join(*join)
+        stmt = stmt.where(*_where(s), column.is_not(None)).group_by(column)
+        found = {}
+        for k, n, p25, median, p75 in db.session.execute(stmt):
+            found[k] = Pay(n) if n < MIN_JOBS else Pay(n, round(p25), round(median), round(p75))
+        return found
+    stmt = select(key, pay).select_from(Job)
+    if join is not None:
+        stmt = stmt.join(*join)
+    values: dict[str, list[float]] = {}
+    for k, v in db.session.execute(stmt.where(*_where(s), column.is_not(None))):
+        values.setdefault(k, []).append(float(v))
+    return {k: _figures(v) for k, v in values.items()}
+
+
+def pay_insight(s: Slice, dimensions: tuple[str, ...] = ()) -> Insight:
+    """The slice's pay, and its split by each dimension (biggest groups first)."""
+    cache_key = (s, dimensions, db.engine.url.render_as_string())
+    with _lock:
+        if cache_key in _cache:
+            return _cache[cache_key]
+    overall = _grouped(s, None).get("", Pay(0))
+    insight = Insight(s, overall)
+    for name in dimensions:
+        label = DIMENSIONS[name][2]
+        groups = [Group(k, label(k), p) for k, p in _grouped(s, name).items()]
+        insight.groups[name] = sorted(groups, key=lambda g: (-g.pay.count, g.label))
+    with _lock:
+        _cache[cache_key] = insight
+    return insight
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()

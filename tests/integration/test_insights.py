@@ -1,0 +1,78 @@
+"""Pay insights: percentiles computed by the database (PostgreSQL's percentile_cont, SQLite
+in Python), checked against figures worked out by hand; the 5-job floor; one annual scale."""
+from decimal import Decimal
+
+from jobboard.insights import services as insights
+from jobboard.insights.services import Slice
+from jobboard.jobs import services as job_services
+from tests import factories as make
+
+# Yearly ranges with these middles, and one hourly job at $30-$40 (35 x 2,080 = 72,800).
+YEARLY = [(45000, 55000), (50000, 60000), (60000, 64000), (75000, 85000), (85000, 95000)]
+
+
+def _jobs(employer, codes="38206", **extra):
+    for low, high in YEARLY:
+        make.job(employer, codes=codes, salary_min=Decimal(low), salary_max=Decimal(high),
+                 salary_period="year", **extra)
+    make.job(employer, codes=codes, salary_min=Decimal(30), salary_max=Decimal(40),
+             salary_period="hour", work_mode="hybrid", city="Tampa", state="FL", **extra)
+
+
+def test_percentiles_match_the_hand_computed_slice_on_one_annual_scale(ctx):
+    employer = make.employer()
+    _jobs(employer)
+    make.job(employer, codes="38206", salary_min=None, salary_max=None)  # no pay: left out
+    make.job(employer, codes="99214", salary_min=Decimal(200000), salary_max=Decimal(200000),
+             salary_period="year")  # another code: another slice
+    pay = insights.pay_insight(Slice(code="38206")).overall
+    # sorted: 50,000 55,000 62,000 72,800 80,000 90,000; linear interpolation at (n-1)q
+    assert (pay.count, pay.p25, pay.median, pay.p75) == (6, 56750, 67400, 78200)
+
+
+def test_fewer_than_five_jobs_give_a_count_and_no_figure(ctx):
+    employer = make.employer()
+    for low, high in YEARLY[:4]:
+        make.job(employer, codes="38207", salary_min=Decimal(low), salary_max=Decimal(high),
+                 salary_period="year")
+    pay = insights.pay_insight(Slice(code="38207")).overall
+    assert (pay.count, pay.median, pay.p25, pay.p75) == (4, None, None, None)
+    assert not pay.enough
+
+
+def test_splits_windows_and_closed_jobs(ctx):
+    employer = make.employer()
+    _jobs(employer)
+    insight = insights.pay_insight(Slice(), ("work_mode", "state", "credential"))
+    by_mode = {g.key: g.pay for g in insight.groups["work_mode"]}
+    assert by_mode["remote"].count == 5 and by_mode["remote"].median == 62000
+    assert by_mode["hybrid"].count == 1 and not by_mode["hybrid"].enough
+    assert [(g.key, g.pay.count) for g in insight.groups["state"]] == [("FL", 1)]
+    assert insight.groups["credential"][0].key == "CPC"  # the factory's required credential
+    job = make.job(employer, codes="38206", salary_min=Decimal(1000000),
+                   salary_max=Decimal(1000000), salary_period="year")
+    job_services.close_job(job, employer)
+    insights.clear_cache()
+    assert insights.pay_insight(Slice()).overall.count == 6  # closed: not open
+    assert insights.pay_insight(Slice(window="year")).overall.count == 7  # but of the year
+
+
+def test_the_insights_page_and_api_show_the_same_figures(app, client):
+    with app.app_context():
+        _jobs(make.employer())
+    page = client.get("/insights?credential=CPC").get_data(as_text=True)
+    assert "<strong>$67,400</strong> a year is the median of 6 jobs" in page
+    assert 'role="img"' in page and "<th scope=\"row\">CPC</th>" in page
+    assert "Fewer than 5 jobs: no figure" in page  # the hybrid job's own group
+    body = client.get("/api/v1/insights/pay?credential=CPC&state=ZZ").json
+    assert body["overall"] == {"count": 6, "p25": 56750, "median": 67400, "p75": 78200}
+    assert body["slice"]["credential"] == "CPC" and body["ignored"] == {"state": "ZZ"}
+    assert body["by"]["setting"][0]["key"] == "pro-fee"
+
+
+def test_a_code_page_shows_what_its_jobs_pay(app, client):
+    with app.app_context():
+        _jobs(make.employer())
+    page = client.get("/codes/38206").get_data(as_text=True)
+    assert "What work on 38206 pays" in page and "$67,400" in page
+    assert "What work on" not in client.get("/codes/38207").get_data(as_text=True)
