@@ -3,8 +3,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask
+from flask_login import current_user
 
 from jobboard import vocab
+from jobboard.coders.matching import match
 from jobboard.database import utcnow
 from jobboard.markdown import render_markdown
 from jobboard.models import application as ap
@@ -46,4 +48,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(markdown=render_markdown, money=money, pay=pay, place=place,
                                  date=date)
     app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow,
-                                 filters=FILTERS)
+                                 filters=FILTERS, fit=fit)
+
+
+def fit(job):
+    """How the logged-in coder's profile matches the job (None for anyone else)."""
+    if not (current_user.is_authenticated and current_user.is_coder and current_user.profile):
+        return None
+    return match(job, current_user.profile)

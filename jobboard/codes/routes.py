@@ -61,4 +61,5 @@ def _render(ref):
     jobs = services.open_jobs_tagged(ref, page=page_no)
     pay = insights.pay_insight(insights.Slice(code=ref.code), ("work_mode", "credential"))
     return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs,
-                           systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS)
+                           systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS,
+                           together=services.often_posted_with(ref))

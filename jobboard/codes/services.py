@@ -1,8 +1,10 @@
 """Code reference: what we know about a code, and the open jobs that need it."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from jobboard import vocab
 from jobboard.codes.catalog import contains, ranges_around
@@ -11,7 +13,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
 from jobboard.models import code as kinds
-from jobboard.models.job import listing_loads
+from jobboard.models.job import PRIVATE, listing_loads
 from jobboard.search.sql import open_jobs
 
 AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
@@ -155,6 +157,23 @@ def open_job_count(ref: CodeRef) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(Job.id))).select_from(Job).join(JobCode).where(
             JobCode.system == ref.system, JobCode.code == ref.code, open_jobs(utcnow()))) or 0
+
+
+def often_posted_with(ref: CodeRef, limit: int = 12) -> list[tuple[str, str, int]]:
+    """The codes tagged together with this one on open jobs and jobs published in the last 12
+    months: (system, code, jobs), the most frequent first."""
+    now = utcnow()
+    other = aliased(JobCode)
+    recent = or_(open_jobs(now), Job.published_at > now - timedelta(days=365))
+    jobs = func.count(func.distinct(other.job_id)).label("jobs")
+    return [tuple(row) for row in db.session.execute(
+        select(other.system, other.code, jobs)
+        .select_from(JobCode).join(other, and_(other.job_id == JobCode.job_id,
+                                               other.code != JobCode.code))
+        .join(Job, Job.id == JobCode.job_id)
+        .where(JobCode.system == ref.system, JobCode.code == ref.code, recent,
+               Job.status.not_in(PRIVATE))
+        .group_by(other.system, other.code).order_by(jobs.desc(), other.code).limit(limit))]
 
 
 def suggestions(text: str) -> list[CodeRef]:

@@ -6,6 +6,8 @@ from jobboard.admin import services as moderation
 from jobboard.admin.forms import ReportForm
 from jobboard.alerts import services as alerts
 from jobboard.alerts.forms import save_search_form
+from jobboard.auth.decorators import coder_required
+from jobboard.coders import matching
 from jobboard.coders import services as coder_services
 from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
@@ -13,6 +15,7 @@ from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import limiter
 from jobboard.forms import show_errors
+from jobboard.insights import services as insights
 from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.models import Job
@@ -102,12 +105,42 @@ def browse():
     saved_ids = alerts.saved_job_ids(current_user, [j.id for j in page.jobs]) \
         if current_user.is_authenticated and current_user.is_coder else None
     feed_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
+    pay_slice = pay_slice_of(query)
+    pay = insights.pay_insight(pay_slice) if pay_slice else None
     return render_template(template, query=query, page=page, facets=facet_groups(query, page),
+                           pay=pay, pay_url=pay_url(pay_slice),
+                           min_jobs=insights.MIN_JOBS,
                            chips=chips(query), reading=reading.read(query, page.total),
                            with_q=search_url_with_q, save_form=save_form, saved_ids=saved_ids,
                            save_placeholder=alerts.describe(save_form.query.data)
                            if save_form else "",
                            feed_url=url_for("feeds.jobs_atom", **feed_args))
+
+
+def pay_slice_of(query) -> insights.Slice | None:
+    """The pay-insight slice a search is, when it is one: at most one exact code, one
+    specialty, one state and one work mode, and nothing else (no words, no other filters:
+    the figures must describe exactly the jobs listed)."""
+    codes = list(dict.fromkeys([*query.codes, *(t.value for t in query.terms)]))
+    exact = all(t.kind == "code" for t in query.terms)
+    others = ("credential", "setting", "employment_type")
+    picked = {name: query.filters.get(name, []) for name in ("specialty", "state", "work_mode")}
+    if (query.words or not exact or len(codes) > 1 or query.family or query.salary_min
+            or query.posted_within or any(query.filters.get(n) for n in others)
+            or any(len(v) > 1 for v in picked.values())):
+        return None
+    return insights.Slice(code=codes[0] if codes else None,
+                          **{name: v[0] for name, v in picked.items() if v})
+
+
+def pay_url(s: insights.Slice | None) -> str | None:
+    """Where the search's pay figures are shown at length: the code's page, or /insights."""
+    if s is None:
+        return None
+    if s.code:
+        return url_for("codes.page", code=s.code, _anchor="pay-h")
+    return url_for("insights.index", specialty=s.specialty, state=s.state,
+                   work_mode=s.work_mode)
 
 
 def get_visible_job(job_id: int) -> Job:
@@ -200,3 +233,36 @@ def company(slug: str):
     pagination = job_services.company_open_jobs(company, page_number(),
                                                 current_app.config["JOBS_PER_PAGE"])
     return render_template("jobs/company.html", company=company, pagination=pagination)
+
+
+FOR_ME_CANDIDATES = 300  # the newest matching jobs ranked by fit (3 pages of 100 hits)
+
+
+@bp.get("/jobs/for-me")
+@coder_required
+def for_me():
+    """The open jobs the coder qualifies for, ranked by fit; the search filters still work.
+    Meilisearch filters by the coder's credentials; the fit ranks in Python (it depends on
+    the coder, not only on the job)."""
+    profile = coder_services.profile_of(current_user)
+    query = parse_args(request.args, 100)
+    if profile.credentials:
+        query.filters["credential"] = list(profile.credentials)
+    query.sort, query.per_page = ("relevance" if query.words or query.terms else "newest"), 100
+    candidates, total = [], 0
+    for page_no in range(1, FOR_ME_CANDIDATES // 100 + 1):
+        query.page = page_no
+        found = search.search_jobs(query)
+        total = found.total
+        candidates += found.jobs
+        if page_no * 100 >= total:
+            break
+    ranked = [(m, job) for job in candidates if (m := matching.match(job, profile)).meets]
+    ranked.sort(key=lambda mj: (-mj[0].score, -(mj[1].published_at.timestamp()
+                                                if mj[1].published_at else 0)))
+    per_page, page_no = current_app.config["JOBS_PER_PAGE"], page_number()
+    pages = max(1, -(-len(ranked) // per_page))
+    shown = ranked[(page_no - 1) * per_page: page_no * per_page]
+    return render_template("jobs/for_me.html", profile=profile, shown=shown,
+                           count=len(ranked), page_no=page_no, pages=pages, rules=matching.RULES,
+                           truncated=total > FOR_ME_CANDIDATES, query=query)

@@ -27,7 +27,7 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
     pages = {None: ["/", "/jobs", "/jobs?q=38206", f"/jobs/{job_id}", "/codes/38206",
                     "/codes/C92.00", "/insights"],
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
-                           "/saved", "/coder/applications"],
+                           "/saved", "/coder/applications", "/jobs/for-me"],
              employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",
                               "/employer/api-tokens"],
              admin_email: ["/admin/", "/admin/queue", f"/admin/jobs/{job_id}", "/admin/audit",

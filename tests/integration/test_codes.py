@@ -1,6 +1,7 @@
 """The code catalog, code pages, lookup, licensed imports and structured data."""
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -230,3 +231,23 @@ def test_codes_load_if_empty_rebuilds_a_missing_lookup_index(app, runner, catalo
     assert "already loaded" in result.output and "Indexed" in result.output
     again = runner.invoke(args=["codes", "load", "--if-empty"])
     assert "Indexed" not in again.output
+
+
+def test_a_code_page_lists_the_codes_often_posted_with_it(app, client):
+    with app.app_context():
+        employer = make.employer()
+        make.job(employer, codes="38206, C92.00, J9035")
+        make.job(employer, codes="38206, C92.00")
+        make.job(employer, codes="38206, 38208", publish=False)  # a draft: not counted
+        old = make.job(employer, codes="38206, 38207")
+        job_services.close_job(old, employer)
+        old.published_at = utcnow() - timedelta(days=400)  # closed and over a year old
+        db.session.commit()
+    page = client.get("/codes/38206").get_data(as_text=True)
+    section = page[page.index("Often posted with 38206"):]
+    assert section.index(">C92.00<") < section.index(">J9035<")
+    assert "2 jobs" in section and "1 job" in section
+    assert ">38208<" not in section and ">38207<" not in section
+    # and back: C92.00's page lists 38206
+    assert ">38206<" in client.get("/codes/C92.00").get_data(as_text=True).split(
+        "Often posted with C92.00")[1]

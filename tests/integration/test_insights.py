@@ -76,3 +76,16 @@ def test_a_code_page_shows_what_its_jobs_pay(app, client):
     page = client.get("/codes/38206").get_data(as_text=True)
     assert "What work on 38206 pays" in page and "$67,400" in page
     assert "What work on" not in client.get("/codes/38207").get_data(as_text=True)
+
+
+def test_the_search_page_shows_pay_when_it_lists_exactly_one_slice(app, client):
+    with app.app_context():
+        _jobs(make.employer())
+    page = client.get("/jobs?q=38206").get_data(as_text=True)
+    assert "Pay in these jobs: <strong>$67,400</strong> a year is the median of 6 jobs" in page
+    assert 'href="/codes/38206#pay-h"' in page
+    page = client.get("/jobs?work_mode=remote").get_data(as_text=True)
+    assert "Pay in these jobs:" in page and "5 jobs with pay stated" in page  # below the floor
+    # Words, or filters the figures cannot follow: no figure that describes other jobs.
+    for other in ("/jobs?q=38206+remote", "/jobs?q=38206&credential=CPC", "/jobs?q=38206,38207"):
+        assert "Pay in these jobs" not in client.get(other).get_data(as_text=True), other

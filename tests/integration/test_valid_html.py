@@ -54,7 +54,7 @@ def test_every_page_is_valid_html(app, tmp_path):
                "/no-such-page"],
         "coder": ["/coder/profile", "/coder/applications", f"/coder/applications/{ids['app']}",
                   f"/coder/applications/{ids['app']}/withdraw", "/alerts", "/saved",
-                  "/account", f"/jobs/{ids['job']}"],
+                  "/account", f"/jobs/{ids['job']}", "/jobs/for-me", "/jobs"],
         "employer": ["/employer/", "/employer/jobs/new", f"/employer/jobs/{ids['job']}",
                      f"/employer/jobs/{ids['draft']}/edit", f"/employer/jobs/{ids['draft']}",
                      f"/employer/jobs/{ids['job']}/applicants",

@@ -1,0 +1,24 @@
+"""The pages with charts pass axe-core's WCAG 2 A/AA checks in Chromium."""
+from decimal import Decimal
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests import factories as make
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def test_the_insights_page_and_a_code_page_chart_have_no_axe_violations(new_page, app):
+    with app.app_context():
+        employer = make.employer()
+        for i, mode in enumerate(["remote"] * 5 + ["onsite"] * 5):
+            make.job(employer, codes="38206", work_mode=mode, city="Tampa", state="FL",
+                     salary_min=Decimal(50000 + 2000 * i), salary_max=Decimal(60000 + 2000 * i),
+                     salary_period="year")
+    page = new_page()
+    axe = Axe()
+    for path in ("/insights", "/codes/38206", "/jobs?q=38206"):
+        page.goto(path)
+        assert page.locator("svg[role=img]").count() >= 1 or path.startswith("/jobs")
+        results = axe.run(page, options=WCAG)
+        assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
