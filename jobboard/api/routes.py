@@ -320,10 +320,18 @@ WRITE_ERRORS = dict(HTTP_400=m.Problem, HTTP_401=m.Problem, HTTP_404=m.Problem,
                     HTTP_409=m.Problem, HTTP_422=m.Problem, HTTP_429=m.Problem)
 
 
+LIST_MEMBERS = ("specialties", "required_credentials", "preferred_credentials")
+
+
 def _fields(data: dict) -> job_services.JobFields:
+    """The body as the form's fields: null lists are empty, null codes are none (the rules
+    then say what is missing), amounts are exact decimals."""
     money = {k: Decimal(str(v)) if v is not None else None
              for k, v in data.items() if k in ("salary_min", "salary_max", "accuracy_pct")}
-    return job_services.JobFields(**{**data, **money})
+    empty = {k: [] for k in LIST_MEMBERS if k in data and data[k] is None}
+    if "codes" in data and data["codes"] is None:
+        empty["codes"] = ""
+    return job_services.JobFields(**{**data, **money, **empty})
 
 
 @bp.post("/jobs")

@@ -52,6 +52,11 @@ def _check_choice(errors, name, value, vocabulary, required=True):
 def validate(f: JobFields):
     """Every rule a posting must meet; returns its parsed codes or raises InvalidInput."""
     errors: dict[str, list[str]] = {}
+    for name in ("title", "description", "city"):
+        if "\x00" in (getattr(f, name) or ""):  # PostgreSQL refuses NUL in text
+            errors[name] = ["Remove the invisible control character (NUL) from this field."]
+    if errors:
+        raise InvalidInput(errors)
     if not f.title or not f.title.strip():
         errors["title"] = ["Give the job a title."]
     elif len(f.title.strip()) > 160:

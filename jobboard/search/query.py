@@ -195,7 +195,8 @@ def _whole_number(args, name, problems, notes, default=None, maximum=None):
     raw = args.get(name, "").strip()
     if not raw:
         return default
-    if not re.fullmatch(r"\d{1,30}", raw.replace(",", "")):
+    # Any whole number: one above the maximum is clamped (with a note), however long.
+    if len(raw) > 1000 or not re.fullmatch(r"\d+", raw.replace(",", "")):
         problems.append(Problem(name, f'{name}="{raw[:40]}" is not a whole number.'))
         return default
     value = int(raw.replace(",", ""))

@@ -153,3 +153,21 @@ def test_writes_are_rate_limited_per_token(app, client):
     finally:
         app.config["RATELIMIT_API_TOKEN"] = "120 per minute"
         limiter.reset()
+
+
+def test_null_members_are_refused_by_field_not_by_a_server_error(app, client):
+    """Found by the schemathesis run: PATCH {"preferred_credentials": null} was a 500."""
+    token, _, _ = make_token(app)
+    job_id = client.post("/api/v1/jobs", json=JOB, headers=bearer(token)).json["id"]
+    for member in ("preferred_credentials", "required_credentials", "specialties", "codes",
+                   "title", "description", "setting", "min_years"):
+        r = client.patch(f"/api/v1/jobs/{job_id}", json={member: None}, headers=bearer(token))
+        assert r.status_code in (200, 422), (member, r.status_code)
+        if r.status_code == 422:
+            assert r.json["errors"][0]["pointer"] == f"#/{member}"
+
+
+def test_a_nul_character_is_refused_by_field_on_every_database(app, client):
+    token, _, _ = make_token(app)
+    r = client.post("/api/v1/jobs", json={**JOB, "title": "Coder\x00"}, headers=bearer(token))
+    assert r.status_code == 422 and r.json["errors"][0]["pointer"] == "#/title"
