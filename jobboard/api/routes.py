@@ -7,6 +7,7 @@ OpenAPI document at /api/v1/openapi.json); parameters are read by the same code 
 import re
 from dataclasses import asdict
 from decimal import Decimal
+from functools import wraps
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from pydantic import ValidationError
@@ -283,6 +284,18 @@ def token_limit() -> str:
     return current_app.config["RATELIMIT_API_TOKEN"]
 
 
+def token_required(view):
+    """A write: the recruiter whose live token came with the request is passed as `user`;
+    without one, a 401. The session cookie is never looked at."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = _bearer_user()
+        if user is None:
+            return _unauthorized()
+        return view(*args, user=user, **kwargs)
+    return wrapped
+
+
 def _unauthorized():
     response = problem(401, "Send a recruiter's API token: Authorization: Bearer cb_…. Tokens "
                             "are made and revoked under My jobs → API tokens.")
@@ -338,11 +351,9 @@ def _fields(data: dict) -> job_services.JobFields:
 @documented("jobs", json=m.JobIn, security={"token": []}, HTTP_201=m.Job,
             **{k: v for k, v in WRITE_ERRORS.items() if k != "HTTP_404"})
 @limiter.limit(token_limit, key_func=token_key)
-def create_job():
+@token_required
+def create_job(user):
     """Create a job as a draft, or publish it (`publish: true`); same rules as the form."""
-    user = _bearer_user()
-    if user is None:
-        return _unauthorized()
     body, error = _body(m.JobIn)
     if error:
         return error
@@ -364,11 +375,9 @@ def create_job():
 @bp.patch("/jobs/<int:job_id>")
 @documented("jobs", json=m.JobPatch, security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
 @limiter.limit(token_limit, key_func=token_key)
-def update_job(job_id: int):
+@token_required
+def update_job(job_id: int, user):
     """Change some fields of one of your company's jobs; the others keep their values."""
-    user = _bearer_user()
-    if user is None:
-        return _unauthorized()
     found = _own_job(job_id, user)
     body, error = _body(m.JobPatch)
     if error:
@@ -385,11 +394,9 @@ def update_job(job_id: int):
 @bp.post("/jobs/<int:job_id>/publish")
 @documented("jobs", security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
 @limiter.limit(token_limit, key_func=token_key)
-def publish_job(job_id: int):
+@token_required
+def publish_job(job_id: int, user):
     """Publish a draft (or put it in the review queue when your company's jobs are reviewed)."""
-    user = _bearer_user()
-    if user is None:
-        return _unauthorized()
     found = _own_job(job_id, user)
     try:
         job_services.publish_job(found, user)
@@ -403,11 +410,9 @@ def publish_job(job_id: int):
 @bp.post("/jobs/<int:job_id>/close")
 @documented("jobs", json=m.CloseIn, security={"token": []}, HTTP_200=m.Job, **WRITE_ERRORS)
 @limiter.limit(token_limit, key_func=token_key)
-def close_job(job_id: int):
+@token_required
+def close_job(job_id: int, user):
     """Close one of your company's published jobs (`outcome`: closed or filled)."""
-    user = _bearer_user()
-    if user is None:
-        return _unauthorized()
     found = _own_job(job_id, user)
     if request.get_data():
         body, error = _body(m.CloseIn)

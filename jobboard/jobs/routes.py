@@ -127,7 +127,8 @@ def pay_slice_of(query) -> insights.Slice | None:
     picked = {name: query.filters.get(name, []) for name in ("specialty", "state", "work_mode")}
     if (query.words or not exact or len(codes) > 1 or query.family or query.salary_min
             or query.posted_within or any(query.filters.get(n) for n in others)
-            or any(len(v) > 1 for v in picked.values())):
+            or any(len(v) > 1 for v in picked.values())
+            or not (codes or any(picked.values()))):  # every job: that is /insights' page
         return None
     return insights.Slice(code=codes[0] if codes else None,
                           **{name: v[0] for name, v in picked.items() if v})
