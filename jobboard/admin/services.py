@@ -13,7 +13,6 @@ from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.jobs import services as job_services
-from jobboard.links import absolute_url
 from jobboard.mail import outbox as mail_outbox
 from jobboard.models import (
     Application,
@@ -28,7 +27,8 @@ from jobboard.models import application as ap
 from jobboard.models import job as st
 from jobboard.models.company import BY_ADMIN, BY_EMAIL_DOMAIN
 from jobboard.models.moderation import DISMISSED, REPORT_REASONS, UPHELD
-from jobboard.models.user import ADMIN, EMPLOYER, normalise_email
+from jobboard.models.user import ADMIN, normalise_email
+from jobboard.notifications import services as notify
 from jobboard.search import outbox
 
 
@@ -67,23 +67,6 @@ def _finish() -> None:
     mail_outbox.kick()
 
 
-def _recruiters(company_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.company_id == company_id, User.role == EMPLOYER, User.deleted_at.is_(None))))
-
-
-def _tell_recruiters(job: Job, outcome: str, note: str = "") -> None:
-    subject = {"approved": f"Your job is live: {job.title}",
-               "restored": f"Your job is back on CodeBoard: {job.title}",
-               "rejected": f"Changes needed before your job goes live: {job.title}"}[outcome]
-    for user in _recruiters(job.company_id):
-        mail_outbox.queue("job_reviewed", user.email, subject, "job_reviewed", recipient=user,
-                          job=job, outcome=outcome, note=note,
-                          job_url=absolute_url("jobs.detail", job_id=job.id),
-                          manage_url=absolute_url("employers.preview", job_id=job.id),
-                          edit_url=absolute_url("employers.edit_job", job_id=job.id))
-
-
 def _resolve_reports(job: Job, admin: User | None, resolution: str) -> int:
     return db.session.execute(
         update(JobReport).where(JobReport.job_id == job.id, JobReport.resolved_at.is_(None))
@@ -109,7 +92,7 @@ def approve(job: Job, admin: User, note: str = "") -> Job:
     job.status, job.review_reason, job.moderator_note = st.PUBLISHED, None, None
     outbox.enqueue(job.id)
     record(admin, "job.approve", job, f"Approved “{job.title}” ({job.company.name})", note)
-    _tell_recruiters(job, "restored" if restored else "approved")
+    notify.job_reviewed(job, "restored" if restored else "approved")
     _finish()
     return job
 
@@ -127,7 +110,7 @@ def reject(job: Job, admin: User, reason: str) -> Job:
     outbox.enqueue(job.id)
     record(admin, "job.reject", job, f"Sent back “{job.title}” ({job.company.name})", reason,
            was=was, reports_upheld=upheld)
-    _tell_recruiters(job, "rejected", reason)
+    notify.job_reviewed(job, "rejected", reason)
     _finish()
     return job
 
@@ -310,14 +293,7 @@ def suspend_company(company: Company, admin: User, reason: str) -> int:
         for application in db.session.scalars(select(Application).where(
                 Application.job_id.in_([j.id for j in jobs]),
                 Application.status.not_in(ap.FINAL))):
-            coder = application.coder
-            if coder.deleted_at is None:
-                mail_outbox.queue(
-                    "job_removed", coder.email, f"A job you applied to was removed: "
-                    f"{application.job.title}", "job_removed", recipient=coder,
-                    job=application.job, company=company.name,
-                    applications_url=absolute_url("coders.applications"))
-                told += 1
+            told += notify.job_removed(application, company.name)
     record(admin, "company.suspend", company,
            f"Suspended {company.name}: {count_of(len(jobs), 'job')} removed, "
            f"{count_of(told, 'applicant')} told", reason,

@@ -35,6 +35,33 @@ def _recruiters(company_id: int) -> list[User]:
         User.company_id == company_id, User.role == EMPLOYER, User.deleted_at.is_(None))))
 
 
+def job_reviewed(job: Job, outcome: str, note: str = "") -> None:
+    """A moderator approved the job, put it back after reports, or sent it back (with why).
+    Not optional: it is about the company's own posting."""
+    subject = {"approved": f"Your job is live: {job.title}",
+               "restored": f"Your job is back on CodeBoard: {job.title}",
+               "rejected": f"Changes needed before your job goes live: {job.title}"}[outcome]
+    for user in _recruiters(job.company_id):
+        outbox.queue("job_reviewed", user.email, subject, "job_reviewed", recipient=user,
+                     job=job, outcome=outcome, note=note,
+                     job_url=absolute_url("jobs.detail", job_id=job.id),
+                     manage_url=absolute_url("employers.preview", job_id=job.id),
+                     edit_url=absolute_url("employers.edit_job", job_id=job.id))
+
+
+def job_removed(application: Application, company_name: str) -> bool:
+    """Warn a coder whose application's job left with its company's suspension; False when
+    the account is gone."""
+    coder = application.coder
+    if coder.deleted_at is not None:
+        return False
+    outbox.queue("job_removed", coder.email,
+                 f"A job you applied to was removed: {application.job.title}", "job_removed",
+                 recipient=coder, job=application.job, company=company_name,
+                 applications_url=absolute_url("coders.applications"))
+    return True
+
+
 def new_application(application: Application) -> None:
     """Tell the recruiters who want it at once; the daily-digest ones hear at the digest."""
     job = application.job
