@@ -110,34 +110,34 @@ DIMENSIONS = {
 }
 
 
+def _pay(n: int, p25: float, median: float, p75: float) -> Pay:
+    """The floor: below MIN_JOBS jobs a count and no figure."""
+    return Pay(n) if n < MIN_JOBS else Pay(n, round(p25), round(median), round(p75))
+
+
 def _figures(values: list[float]) -> Pay:
     if len(values) < MIN_JOBS:
         return Pay(count=len(values))
-    p25, median, p75 = statistics.quantiles(values, n=4, method="inclusive")
-    return Pay(len(values), round(p25), round(median), round(p75))
+    return _pay(len(values), *statistics.quantiles(values, n=4, method="inclusive"))
 
 
 def _grouped(s: Slice, dimension: str | None) -> dict[str, Pay]:
     """Pay per value of `dimension` (or "" for the whole slice)."""
     column, join, _ = DIMENSIONS[dimension] if dimension else (literal(""), None, None)
-    key = column.label("key")
-    pay = annual_pay().label("pay")
-    if db.engine.dialect.name == "postgresql":
-        stmt = select(key, func.count(), *[
-            func.percentile_cont(q).within_group(annual_pay()) for q in (0.25, 0.5, 0.75)])
-        stmt = stmt.select_from(Job)
+
+    def rows(*measures):
+        stmt = select(column.label("key"), *measures).select_from(Job)
         if join is not None:
             stmt = stmt.join(*join)
-        stmt = stmt.where(*_where(s), column.is_not(None)).group_by(column)
-        found = {}
-        for k, n, p25, median, p75 in db.session.execute(stmt):
-            found[k] = Pay(n) if n < MIN_JOBS else Pay(n, round(p25), round(median), round(p75))
-        return found
-    stmt = select(key, pay).select_from(Job)
-    if join is not None:
-        stmt = stmt.join(*join)
+        return stmt.where(*_where(s), column.is_not(None))
+
+    if db.engine.dialect.name == "postgresql":
+        quartiles = [func.percentile_cont(q).within_group(annual_pay())
+                     for q in (0.25, 0.5, 0.75)]
+        return {k: _pay(n, *figures) for k, n, *figures in db.session.execute(
+            rows(func.count(), *quartiles).group_by(column))}
     values: dict[str, list[float]] = {}
-    for k, v in db.session.execute(stmt.where(*_where(s), column.is_not(None))):
+    for k, v in db.session.execute(rows(annual_pay())):
         values.setdefault(k, []).append(float(v))
     return {k: _figures(v) for k, v in values.items()}
 
