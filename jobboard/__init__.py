@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from jobboard.api.routes import bp as api
     from jobboard.api.routes import docs as api_docs
     from jobboard.auth.routes import bp as auth
+    from jobboard.candidates.routes import bp as candidates
     from jobboard.coders.routes import bp as coders
     from jobboard.codes.routes import bp as codes
     from jobboard.employers.routes import bp as employers
@@ -77,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from jobboard.jobs.routes import bp as jobs
 
     for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, api_docs,
-               alerts, feeds, admin, insights):
+               alerts, feeds, admin, insights, candidates):
         app.register_blueprint(bp)
     if app.config.get("MAIL_DEV_INBOX"):
         from jobboard.mail.devinbox import bp as devmail

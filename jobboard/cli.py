@@ -116,11 +116,11 @@ def register(app: Flask) -> None:
         tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                                    max_delay=1.0).run()
 
-    search = AppGroup("search", help="The Meilisearch jobs index.")
+    search = AppGroup("search", help="The Meilisearch jobs and coders indexes.")
 
     @search.command("setup")
     def search_setup():
-        """Create the jobs index and apply its settings (idempotent)."""
+        """Create the jobs and coders indexes and apply their settings (idempotent)."""
         from jobboard.search import sync
         sync.setup()
         click.echo("Search index settings applied.")
@@ -148,15 +148,17 @@ def register(app: Flask) -> None:
 
     @search.command("reindex")
     def search_reindex():
-        """Rebuild the jobs index from the database and swap it in with no downtime."""
+        """Rebuild the jobs and coders indexes from the database and swap them in with no
+        downtime."""
         import time
 
         from jobboard.search import sync
         started = time.perf_counter()
         with click.progressbar(length=sync.open_job_count(), label="Reindexing open jobs") as bar:
             count = sync.reindex(progress=bar.update)
-        click.echo(f"Reindexed {count} open jobs in {time.perf_counter() - started:.1f} s; "
-                   "the new index is live.")
+        coders = sync.reindex_coders()
+        click.echo(f"Reindexed {count} open jobs and {coders} findable coders in "
+                   f"{time.perf_counter() - started:.1f} s; the new indexes are live.")
 
     app.cli.add_command(search)
 

@@ -75,6 +75,9 @@ class Config:
     REPORT_HIDE_THRESHOLD = int(os.environ.get("REPORT_HIDE_THRESHOLD", "3"))
     JOBS_PER_COMPANY_PER_DAY = int(os.environ.get("JOBS_PER_COMPANY_PER_DAY", "20"))
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "10 per hour")
+    # Invitations to apply a company may send to findable coders in any 24 hours.
+    INVITATIONS_PER_COMPANY_PER_DAY = int(os.environ.get("INVITATIONS_PER_COMPANY_PER_DAY",
+                                                         "25"))
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@codeboard.localhost")
 
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line

@@ -113,10 +113,26 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
         coder.profile = CoderProfile(credentials=["CPC"], specialties=["hematology-oncology"],
                                      years_experience=2 + i, remote_preference="remote")
         coders.append(coder)
+    # Coders who made their profile findable, so candidate search has people to show; the
+    # demo logins above stay private (the default) so a coder can try turning it on.
+    findable, people = [], random.Random(seed + 1)  # its own draws: the jobs stay as they were
+    for i, specialty in enumerate(list(PROFILES) * 2):
+        _, codes, creds, _ = PROFILES[specialty]
+        city, state = CITIES[i % len(CITIES)]
+        coder = User(email=f"findable{i + 1}@demo.example", name=f"Findable Coder {i + 1}",
+                     role="coder", email_verified_at=utcnow(), password_hash=coders[0].password_hash)
+        coder.profile = CoderProfile(
+            headline=f"{vocab.SPECIALTIES[specialty]} coder, {3 + i % 9} years",
+            credentials=sorted(set(people.sample(creds, k=min(2, len(creds))))),
+            specialties=[specialty], years_experience=3 + i % 9, city=city, state=state,
+            remote_preference=("remote", "any", "hybrid", "onsite")[i % 4],
+            availability=list(vocab.AVAILABILITY)[i % len(vocab.AVAILABILITY)],
+            codes=people.sample(codes, k=min(3, len(codes))), findable=True)
+        findable.append(coder)
     admin = User(email="admin@demo.example", name="Demo Admin", role="admin",
                  email_verified_at=utcnow())
     admin.set_password(password)
-    db.session.add_all(employers + coders + [admin])
+    db.session.add_all(employers + coders + findable + [admin])
     db.session.flush()
 
     specialties = list(PROFILES)
@@ -178,6 +194,7 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
         progress(n_jobs % 500)
     db.session.add_all(SearchOutbox(job_id=job_id)
                        for job_id in db.session.scalars(db.select(Job.id)))
+    db.session.add_all(SearchOutbox(coder_id=coder.id) for coder in findable)
     db.session.commit()
     return {"employers": [u.email for u in employers], "coders": [u.email for u in coders],
             "admin": admin.email}

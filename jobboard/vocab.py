@@ -78,3 +78,11 @@ US_STATES: dict[str, str] = {
 }
 
 REMOTE_PREFERENCES: dict[str, str] = {"any": "No preference", **WORK_MODES}
+
+# When a findable coder could start, as employers see it in candidate search.
+AVAILABILITY: dict[str, str] = {
+    "now": "Available now",
+    "two-weeks": "Available in two weeks",
+    "later": "Available in a month or more",
+    "open": "Employed, open to offers",
+}

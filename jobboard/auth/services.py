@@ -24,12 +24,14 @@ from jobboard.models import (
     ApplicationEvent,
     CoderProfile,
     Company,
+    Invitation,
     Resume,
     SavedJob,
     SavedSearch,
     User,
 )
 from jobboard.models import application as ap
+from jobboard.models import invitation as inv
 from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise_email
 from jobboard.resumes.storage import storage
 from jobboard.search import outbox as search_outbox
@@ -362,8 +364,13 @@ def delete_account(user: User, password: str) -> None:
         application.resume_id = None
     db.session.flush()
     if user.profile is not None:
+        if user.profile.findable:
+            search_outbox.enqueue_coder(user.id)  # out of candidate search with this commit
         db.session.delete(user.profile)
         db.session.flush()
+    db.session.execute(update(Invitation).where(Invitation.coder_id == user.id,
+                                                Invitation.status == inv.SENT)
+                       .values(status=inv.DECLINED, responded_at=utcnow()))
     db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
     db.session.execute(delete(SavedJob).where(SavedJob.user_id == user.id))
     db.session.execute(delete(Resume).where(Resume.owner_id == user.id))
@@ -371,6 +378,7 @@ def delete_account(user: User, password: str) -> None:
         email=f"deleted-{user.id}@deleted.invalid", name="Deleted account", pending_email=None,
         password_hash="!", deleted_at=utcnow(), session_version=user.session_version + 1))
     db.session.commit()
+    search_outbox.push_pending()
     for key in keys:  # after the commit: a failed commit must not lose the files
         storage().delete(key)
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from jobboard import vocab
@@ -23,13 +23,26 @@ class ProfileForm(FlaskForm):
     remote_preference = SelectField("Work preference",
                                     choices=choices(vocab.REMOTE_PREFERENCES))
     resume = FileField("Resume", description=RESUME_HELP + " Replaces the one on file.")
+    codes = StringField("Codes you work with", validators=[Optional(), Length(max=600)],
+                        description="Up to 30, separated by commas, e.g. 38206, 38241, C92.00. "
+                        "Employers search candidates by them.")
+    findable = BooleanField("Let employers find my profile",
+                            description="Verified employers see your headline, credentials, "
+                            "specialties, codes, years, state, work preference and "
+                            "availability, and can invite you to apply. Never your name, "
+                            "email, phone or resume: those reach an employer only when you "
+                            "apply.")
+    availability = SelectField("Availability", choices=choices(vocab.AVAILABILITY),
+                               default="open")
 
     def to_fields(self) -> ProfileFields:
         return ProfileFields(
             headline=self.headline.data or "", credentials=self.credentials.data or [],
             specialties=self.specialties.data or [],
             years_experience=self.years_experience.data, city=self.city.data,
-            state=self.state.data or None, remote_preference=self.remote_preference.data)
+            state=self.state.data or None, remote_preference=self.remote_preference.data,
+            findable=self.findable.data, availability=self.availability.data,
+            codes=self.codes.data or "")
 
 
 class ApplyForm(FlaskForm):

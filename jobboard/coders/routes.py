@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_login import current_user, login_required
 
 from jobboard.auth.decorators import coder_required
+from jobboard.candidates import services as candidates
 from jobboard.coders import services
 from jobboard.coders.forms import ProfileForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
@@ -23,8 +24,9 @@ def profile():
     form = ProfileForm()
     if not form.is_submitted():
         for name in ("headline", "credentials", "specialties", "years_experience", "city",
-                     "state", "remote_preference"):
+                     "state", "remote_preference", "findable", "availability"):
             getattr(form, name).data = getattr(profile, name)
+        form.codes.data = ", ".join(profile.codes or [])
     elif form.validate():
         upload = None
         if form.resume.data and form.resume.data.filename:
@@ -46,7 +48,8 @@ def profile():
 def applications():
     pagination = services.applications_page(current_user, page_number())
     return render_template("coders/applications.html", pagination=pagination,
-                           labels=ap.STATUS_LABELS)
+                           labels=ap.STATUS_LABELS,
+                           waiting=candidates.waiting_count(current_user))
 
 
 def _own(application_id: int) -> Application:

@@ -6,14 +6,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from jobboard import vocab
+from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.mail import outbox
-from jobboard.models import Application, ApplicationEvent, CoderProfile, Job, Resume, User
+from jobboard.models import (
+    Application,
+    ApplicationEvent,
+    CoderProfile,
+    Invitation,
+    Job,
+    Resume,
+    User,
+)
 from jobboard.models import application as ap
+from jobboard.models import invitation as inv
 from jobboard.notifications import services as notify
 from jobboard.resumes.services import store_resume
 from jobboard.resumes.storage import storage
+from jobboard.search import outbox as search_outbox
 
 
 @dataclass
@@ -25,6 +37,9 @@ class ProfileFields:
     city: str | None = None
     state: str | None = None
     remote_preference: str = "any"
+    findable: bool = False
+    availability: str = "open"
+    codes: str = ""  # the codes the coder works with, as typed: "38206, C92.00"
 
 
 def ensure_coder(user: User) -> None:
@@ -55,6 +70,15 @@ def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | Non
         errors["years_experience"] = ["Enter a number of years from 0 to 60."]
     if len(f.headline or "") > 160:
         errors["headline"] = ["Keep the headline to 160 characters."]
+    if f.availability not in vocab.AVAILABILITY:
+        errors["availability"] = ["Choose one."]
+    try:
+        codes = [r.code for r in parse_code_list(f.codes or "")]
+    except MalformedCodes as e:
+        errors["codes"] = [str(e)]
+    else:
+        if len(codes) > 30:
+            errors["codes"] = ["List at most 30 codes: the ones you know best."]
     if errors:
         raise InvalidInput(errors)
     new_resume = store_resume(user, *resume) if resume else None
@@ -65,6 +89,11 @@ def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | Non
     profile.city = (f.city or "").strip() or None
     profile.state = f.state or None
     profile.remote_preference = f.remote_preference
+    profile.availability = f.availability
+    profile.codes = codes
+    if f.findable or profile.findable:  # added, updated or taken out of candidate search
+        search_outbox.enqueue_coder(user.id)
+    profile.findable = bool(f.findable)
     replaced = None
     if new_resume:
         db.session.flush()
@@ -77,6 +106,7 @@ def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | Non
         if replaced is not None:
             db.session.delete(replaced)
     _commit_or_forget(new_resume)
+    search_outbox.push_pending()  # a profile turned off leaves candidate search now
     if replaced is not None:
         storage().delete(replaced.storage_key)  # after the commit: a failed one keeps it
     return profile
@@ -130,6 +160,7 @@ def apply(job: Job, coder: User, cover_letter: str,
     application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
     db.session.add(application)
     db.session.flush()
+    accept_invitation(application)
     notify.new_application(application)
     try:
         _commit_or_forget(resume if upload else None)
@@ -138,6 +169,14 @@ def apply(job: Job, coder: User, cover_letter: str,
         raise Conflict("You have already applied to this job.") from None
     outbox.kick()
     return application
+
+
+def accept_invitation(application: Application) -> None:
+    """Applying to a job the coder was invited to answers the invitation (caller commits)."""
+    invitation = db.session.scalar(select(Invitation).where(
+        Invitation.job_id == application.job_id, Invitation.coder_id == application.coder_id))
+    if invitation is not None and invitation.status != inv.ACCEPTED:
+        invitation.status, invitation.responded_at = inv.ACCEPTED, utcnow()
 
 
 def get_own_application(application_id: int, coder: User) -> Application:

@@ -7,6 +7,7 @@ from jobboard.admin.forms import ReportForm
 from jobboard.alerts import services as alerts
 from jobboard.alerts.forms import save_search_form
 from jobboard.auth.decorators import coder_required
+from jobboard.candidates import services as invitations
 from jobboard.coders import matching
 from jobboard.coders import services as coder_services
 from jobboard.coders.forms import ApplyForm
@@ -161,6 +162,7 @@ def detail(job_id: int):
         application = coder_services.existing_application(job, current_user)
         form = ApplyForm()
         extra["saved"] = job.id in alerts.saved_job_ids(current_user, [job.id])
+        extra["invitation"] = invitations.invitation_to(job, current_user)
     return render_template("jobs/detail.html", job=job, application=application, form=form,
                            code_titles=code_titles(job), json_ld=job_posting_ld(job), **extra)
 

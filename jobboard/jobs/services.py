@@ -13,6 +13,7 @@ from jobboard.codes.services import check_against_catalog
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
+from jobboard.limits import next_free_slot
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
@@ -293,12 +294,8 @@ def review_reason(job: Job) -> str | None:
 def check_daily_limit(job: Job, now: datetime) -> None:
     """At most JOBS_PER_COMPANY_PER_DAY jobs submitted per company in any 24 hours."""
     limit = current_app.config["JOBS_PER_COMPANY_PER_DAY"]
-    times = db.session.scalars(
-        select(Job.submitted_at).where(Job.company_id == job.company_id, Job.id != job.id,
-                                       Job.submitted_at > now - timedelta(days=1))
-        .order_by(Job.submitted_at)).all()
-    if len(times) >= limit:
-        free_at = times[len(times) - limit] + timedelta(days=1)
+    if free_at := next_free_slot(Job.submitted_at, [Job.company_id == job.company_id,
+                                                    Job.id != job.id], limit, now):
         raise Conflict(f"Your company has published {limit} jobs in the last 24 hours, the most "
                        f"we take in a day. This one can go out after {free_at:%B %-d, %H:%M} "
                        "UTC; it is saved as a draft.")

@@ -4,6 +4,7 @@ from jobboard.models.api_token import ApiToken
 from jobboard.models.application import Application, ApplicationEvent
 from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
+from jobboard.models.invitation import Invitation
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models.mail import MailOutbox, WorkerHeartbeat
 from jobboard.models.moderation import AuditEntry, BannedDomain, JobReport
@@ -13,6 +14,6 @@ from jobboard.models.user import CoderProfile, User
 
 __all__ = [
     "AlertSent", "ApiToken", "Application", "ApplicationEvent", "AuditEntry", "BannedDomain", "CatalogCode",
-    "CoderProfile", "Company", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
+    "CoderProfile", "Company", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
     "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

@@ -8,7 +8,7 @@ from jobboard.extensions import db
 
 
 class SearchOutbox(db.Model):
-    """A job whose search document must be brought up to date.
+    """A job (or a findable coder) whose search document must be brought up to date.
 
     Written in the same transaction as the change, so no change is lost when the search
     server is down; done only when the search server's task succeeded.
@@ -17,7 +17,9 @@ class SearchOutbox(db.Model):
     __table_args__ = (Index("ix_search_outbox_pending", "done_at", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    job_id: Mapped[int] = mapped_column(index=True)
+    # One of the two: a job of the jobs index, or a coder (user id) of the coders index.
+    job_id: Mapped[int | None] = mapped_column(index=True)
+    coder_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

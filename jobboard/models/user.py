@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, true
+from sqlalchemy import JSON, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -91,6 +91,11 @@ class CoderProfile(db.Model):
     city: Mapped[str | None] = mapped_column(String(100))
     state: Mapped[str | None] = mapped_column(String(2))
     remote_preference: Mapped[str] = mapped_column(String(16), default="any")
+    # Candidate search: off until the coder turns it on. What employers see is the profile
+    # above, the codes the coder lists and availability; never name, email or resume.
+    findable: Mapped[bool] = mapped_column(default=False, server_default=false())
+    availability: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     resume_id: Mapped[int | None] = mapped_column(ForeignKey("resume.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -18,11 +18,13 @@ from jobboard.models import Application, Job, User
 from jobboard.models import application as ap
 from jobboard.models import job as st
 from jobboard.models.user import DAILY, EMPLOYER, INSTANT, OFF
+from jobboard.search import outbox as search_outbox
 
 UNSUBSCRIBE = "unsubscribe"
 # What one click on "unsubscribe" turns off, by the kind of notification.
 KINDS = {"applications": "mail about new applications", "expiry": "job expiry reminders",
-         "status": "mail when an application's status changes"}
+         "status": "mail when an application's status changes",
+         "invitations": "invitations from employers (your profile is no longer findable)"}
 REMIND_BEFORE = timedelta(days=7)
 
 
@@ -74,6 +76,19 @@ def new_application(application: Application) -> None:
                      application_url=absolute_url("employers.application",
                                                   application_id=application.id),
                      applicants_url=absolute_url("employers.applicants", job_id=job.id))
+
+
+def invited(invitation) -> None:
+    """An employer invited a findable coder to apply. Turning it off one click from the mail
+    takes the profile out of candidate search, the only way invitations come."""
+    coder, job = invitation.coder, invitation.job
+    outbox.queue("invitation", coder.email, f"{job.company.name} invites you to apply: "
+                 f"{job.title}", "invitation",
+                 unsubscribe_token=unsubscribe_token(coder, "invitations"), recipient=coder,
+                 job=job, company=job.company.name, message=invitation.message,
+                 job_url=absolute_url("jobs.detail", job_id=job.id),
+                 invitations_url=absolute_url("candidates.invitations"),
+                 profile_url=absolute_url("coders.profile"))
 
 
 def status_changed(application: Application, message: str | None) -> None:
@@ -183,11 +198,16 @@ def unsubscribe(token: str) -> tuple[User, str]:
         user.notify_expiry = False
     elif kind == "status":
         user.notify_status = False
+    elif kind == "invitations":
+        if user.profile is not None and user.profile.findable:
+            user.profile.findable = False
+            search_outbox.enqueue_coder(user.id)
     elif kind.startswith("alert:"):
         return user, alerts.stop_alert(user, int(kind.split(":", 1)[1]))
     else:
         raise tokens.InvalidToken("This link is not valid.")
     db.session.commit()
+    search_outbox.push_pending()
     return user, KINDS[kind]
 
 

@@ -48,15 +48,20 @@ _search_keys: dict[tuple[str, str], str] = {}
 _search_keys_lock = threading.Lock()
 
 
+SEARCHED = ("jobs", "codes", "coders")
+
+
 def search_key_uid() -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL,
-                          f"codeboard-search:{current_app.config.get('MEILI_INDEX_PREFIX', '')}"))
+    # A key's indexes cannot change: the list is part of the uid, so adding an index makes
+    # `search setup` create a new key (the old one is left unused).
+    prefix = current_app.config.get("MEILI_INDEX_PREFIX", "")
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"codeboard-search:{prefix}:{','.join(SEARCHED)}"))
 
 
 def search_key_options() -> dict:
     return {"uid": search_key_uid(), "name": "codeboard search",
-            "description": "Search only, on CodeBoard's jobs and codes indexes.",
-            "actions": ["search"], "indexes": [index_uid("jobs"), index_uid("codes")],
+            "description": "Search only, on CodeBoard's jobs, codes and coders indexes.",
+            "actions": ["search"], "indexes": [index_uid(name) for name in SEARCHED],
             "expiresAt": None}
 
 

@@ -10,6 +10,12 @@ def enqueue(job_id: int) -> None:
     db.session.add(SearchOutbox(job_id=job_id))
 
 
+def enqueue_coder(user_id: int) -> None:
+    """Record, in the caller's transaction, that this coder's candidate document must be
+    re-synced (added, updated, or removed when no longer findable)."""
+    db.session.add(SearchOutbox(coder_id=user_id))
+
+
 def push_pending() -> None:
     """After a commit: push what is pending now, if a search server is configured.
 

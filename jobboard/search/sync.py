@@ -34,12 +34,14 @@ def check_task(task) -> None:
                          f"{error.get('message')}")
 
 
-def apply_settings(uid: str) -> None:
-    """Create the index if needed and apply the settings; idempotent."""
+def apply_settings(uid: str, index_settings: dict | None = None) -> None:
+    """Create the index if needed and apply the settings (the jobs index's by default);
+    idempotent."""
     c = client()
     if not index_exists(uid):
         check_task(wait(c.create_index(uid, {"primaryKey": "id"}).task_uid))
-    check_task(wait(c.index(uid).update_settings(settings.JOBS).task_uid, 60_000))
+    check_task(wait(c.index(uid).update_settings(index_settings or settings.JOBS).task_uid,
+                    60_000))
 
 
 def index_exists(uid: str) -> bool:
@@ -53,8 +55,10 @@ def index_exists(uid: str) -> bool:
 
 
 def setup() -> None:
-    """The jobs index and its settings, and the search-only key searches use."""
+    """The jobs and coders indexes and their settings, and the search-only key searches use."""
+    from jobboard.search import coders_index
     apply_settings(index_uid("jobs"))
+    apply_settings(index_uid("coders"), coders_index.SETTINGS)
     if current_app.config.get("MEILI_MASTER_KEY"):
         ensure_search_key()
 
@@ -86,15 +90,9 @@ def _pending_rows(limit: int, ignore_backoff: bool, now: datetime) -> list[Searc
     return list(db.session.scalars(stmt))
 
 
-def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
-    """Bring the rows' jobs up to date in the index; rows are done only if the task succeeded."""
-    ids = sorted({r.job_id for r in rows})
-    jobs = db.session.scalars(
-        select(Job).where(Job.id.in_(ids), open_jobs(now))
-        .options(*listing_loads())).all()
-    docs = [document(j) for j in jobs]
-    gone = sorted(set(ids) - {j.id for j in jobs})
-    index = client().index(index_uid("jobs"))
+def replace_documents(uid: str, docs: list[dict], gone: list[int]) -> int | None:
+    """Add or update `docs` and delete the ids in `gone`; the last task's uid."""
+    index = client().index(uid)
     last_uid = None
     if docs:
         task = wait(index.add_documents(docs, primary_key="id").task_uid)
@@ -105,6 +103,24 @@ def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
         task = wait(index.delete_documents(filter=f"id IN [{', '.join(map(str, gone))}]").task_uid)
         check_task(task)
         last_uid = task.uid
+    return last_uid
+
+
+def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
+    """Bring the rows' jobs and coders up to date in their indexes; rows are done only if the
+    tasks succeeded."""
+    from jobboard.search import coders_index
+    last_uid = None
+    if ids := sorted({r.job_id for r in rows if r.job_id is not None}):
+        jobs = db.session.scalars(
+            select(Job).where(Job.id.in_(ids), open_jobs(now))
+            .options(*listing_loads())).all()
+        last_uid = replace_documents(index_uid("jobs"), [document(j) for j in jobs],
+                                     sorted(set(ids) - {j.id for j in jobs}))
+    if ids := sorted({r.coder_id for r in rows if r.coder_id is not None}):
+        docs = coders_index.documents(ids)
+        last_uid = replace_documents(index_uid("coders"), docs,
+                                     sorted(set(ids) - {d["id"] for d in docs})) or last_uid
     for r in rows:
         r.done_at, r.task_uid, r.last_error = now, last_uid, None
 
@@ -189,13 +205,34 @@ def reindex(batch: int = BATCH, progress=None) -> int:
     check_task(wait(c.delete_index(fresh).task_uid))
     # Rows up to the mark are reflected in the rebuilt index; later changes may not be,
     # so they are pushed again.
-    db.session.execute(update(SearchOutbox).where(SearchOutbox.id <= mark,
+    jobs_only = SearchOutbox.job_id.is_not(None)  # the coders index was not rebuilt
+    db.session.execute(update(SearchOutbox).where(jobs_only, SearchOutbox.id <= mark,
                                                   SearchOutbox.done_at.is_(None))
                        .values(done_at=utcnow()))
-    db.session.execute(update(SearchOutbox).where(SearchOutbox.id > mark)
+    db.session.execute(update(SearchOutbox).where(jobs_only, SearchOutbox.id > mark)
                        .values(done_at=None, next_attempt_at=utcnow()))
     db.session.commit()
     drain(ignore_backoff=True)
+    return count
+
+
+def reindex_coders() -> int:
+    """Rebuild the coders index from the findable profiles and swap it in."""
+    from jobboard.search import coders_index
+    c = client()
+    live = index_uid("coders")
+    if not index_exists(live):
+        apply_settings(live, coders_index.SETTINGS)
+    fresh = f"{live}_rebuild_{int(utcnow().timestamp())}"
+    apply_settings(fresh, coders_index.SETTINGS)
+    count, tasks = 0, []
+    for docs in coders_index.all_documents():
+        tasks.append(c.index(fresh).add_documents(docs, primary_key="id").task_uid)
+        count += len(docs)
+    for uid in tasks:
+        check_task(wait(uid, 600_000))
+    check_task(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
+    check_task(wait(c.delete_index(fresh).task_uid))
     return count
 
 

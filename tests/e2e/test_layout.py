@@ -2,6 +2,8 @@
 into a menu; search results come before the filters."""
 from playwright.sync_api import expect
 
+from jobboard.candidates import services as candidates
+from jobboard.coders.services import ProfileFields, update_profile
 from tests import factories as make
 
 PHONE = {"width": 390, "height": 844}
@@ -20,16 +22,22 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
         job = make.job(employer, title="Senior Hematology/Oncology Stem Cell Transplant Coder",
                        codes="38206, 38207, C92.00, C92.01, J9035", work_mode="onsite",
                        city="Tampa", state="FL")
-        coder_email, employer_email, job_id = make.coder().email, employer.email, job.id
+        coder = make.coder()
+        update_profile(coder, ProfileFields(headline="Heme/onc coder", credentials=["CPC"],
+                                            codes="38206, 38207, C92.00", findable=True))
+        candidates.invite(employer, coder.id, job.id, "Your stem cell work fits our unit.")
+        coder_email, employer_email, job_id = coder.email, employer.email, job.id
         admin_email, company_id = make.admin().email, employer.company_id
         for _ in range(5):  # pay figures and charts on the code page and insights
             make.job(employer, codes="38206")
     pages = {None: ["/", "/jobs", "/jobs?q=38206", f"/jobs/{job_id}", "/codes/38206",
                     "/codes/C92.00", "/insights"],
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
-                           "/saved", "/coder/applications", "/jobs/for-me"],
+                           "/saved", "/coder/applications", "/jobs/for-me",
+                           "/coder/invitations"],
              employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",
-                              "/employer/api-tokens"],
+                              "/employer/api-tokens", "/employer/candidates",
+                              "/employer/invitations"],
              admin_email: ["/admin/", "/admin/queue", f"/admin/jobs/{job_id}", "/admin/audit",
                            f"/admin/companies/{company_id}", "/admin/domains"]}
     too_wide = []

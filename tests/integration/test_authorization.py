@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from jobboard.api import tokens
+from jobboard.candidates import services as candidates
 from jobboard.extensions import db
 from jobboard.models import SavedSearch
 from tests import factories as make
@@ -79,6 +80,12 @@ MATRIX = [
     ("POST", "/alerts/{alert}", CODER_ACTS),
     ("GET", "/alerts/{alert}/delete", CODER_ONLY),
     ("POST", "/alerts/{alert}/delete", CODER_ACTS),
+    # A findable coder is visible to every verified company: any recruiter may invite them.
+    ("GET", "/employer/candidates/{findable}/invite", {**EMPLOYER_ONLY, "other_employer": 200}),
+    ("POST", "/employer/candidates/{findable}/invite", {**EMPLOYER_ACTS, "other_employer": OK}),
+    ("GET", "/employer/candidates/{other_coder}/invite", {**EMPLOYER_ONLY, "employer": 404}),
+    ("GET", "/coder/invitations/{invitation}/decline", CODER_ONLY),
+    ("POST", "/coder/invitations/{invitation}/decline", CODER_ACTS),
     ("GET", "/admin/jobs/{job}", ADMIN_ONLY),
     ("POST", "/admin/jobs/{job}/approve", ADMIN_ACTS),
     ("POST", "/admin/jobs/{job}/reject", ADMIN_ACTS),
@@ -111,8 +118,11 @@ def world(app):
         alert = SavedSearch(user_id=coder.id, name="38206", query_string="q=38206",
                             frequency="daily")
         db.session.add(alert)
+        coder.profile.findable = True
         db.session.commit()
-        ids = {"job": job.id, "draft": draft.id, "app": application.id,
+        invitation = candidates.invite(employer, coder.id, make.job(employer).id, "")
+        ids = {"findable": coder.id, "other_coder": other_coder.id, "invitation": invitation.id,
+               "job": job.id, "draft": draft.id, "app": application.id,
                "resume": application.resume_id, "alert": alert.id,
                "company": employer.company_id, "token": token.id}
         emails = {"coder": coder.email, "other_coder": other_coder.email,

@@ -6,6 +6,8 @@ import subprocess
 
 from jobboard.admin import services as moderation
 from jobboard.api.tokens import create_token
+from jobboard.candidates import services as candidates
+from jobboard.coders.services import ProfileFields, update_profile
 from jobboard.config import ROOT
 from jobboard.extensions import db
 from jobboard.models import SavedSearch
@@ -41,9 +43,13 @@ def test_every_page_is_valid_html(app, tmp_path):
                                    frequency="daily"))
         db.session.commit()
         create_token(employer, "ATS")
+        update_profile(coder, ProfileFields(headline="Heme/onc coder", credentials=["CPC"],
+                                            codes="38206, C92.00", findable=True))
+        invitation = candidates.invite(employer, coder.id, make.job(employer).id, "Apply?")
         moderation.report_job(job, coder, "", "pay", "Pay is not stated right")
-        ids = dict(job=job.id, draft=draft.id, pending=pending.id, app=application.id,
-                   company=employer.company_id, slug=employer.company.slug)
+        ids = dict(job=job.id, draft=draft.id, coder=coder.id, invitation=invitation.id,
+                   pending=pending.id, app=application.id, company=employer.company_id,
+                   slug=employer.company.slug)
         logins = dict(coder=coder.email, employer=employer.email, admin=admin.email)
     pages = {
         None: ["/", "/jobs", "/jobs?q=38206", "/jobs?q=C9200", f"/jobs/{ids['job']}",
@@ -54,13 +60,16 @@ def test_every_page_is_valid_html(app, tmp_path):
                "/no-such-page"],
         "coder": ["/coder/profile", "/coder/applications", f"/coder/applications/{ids['app']}",
                   f"/coder/applications/{ids['app']}/withdraw", "/alerts", "/saved",
-                  "/account", f"/jobs/{ids['job']}", "/jobs/for-me", "/jobs"],
+                  "/account", f"/jobs/{ids['job']}", "/jobs/for-me", "/jobs",
+                  "/coder/invitations", f"/coder/invitations/{ids['invitation']}/decline"],
         "employer": ["/employer/", "/employer/jobs/new", f"/employer/jobs/{ids['job']}",
                      f"/employer/jobs/{ids['draft']}/edit", f"/employer/jobs/{ids['draft']}",
                      f"/employer/jobs/{ids['job']}/applicants",
                      f"/employer/applications/{ids['app']}", f"/employer/jobs/{ids['job']}/close",
                      f"/employer/jobs/{ids['draft']}/delete", "/employer/company",
-                     "/employer/api-tokens"],
+                     "/employer/api-tokens", "/employer/candidates",
+                     "/employer/candidates?code=C92&credential=CPC&credential=bad",
+                     f"/employer/candidates/{ids['coder']}/invite", "/employer/invitations"],
         "admin": ["/admin/", "/admin/queue", f"/admin/jobs/{ids['pending']}", "/admin/reports",
                   "/admin/companies", f"/admin/companies/{ids['company']}",
                   f"/admin/companies/{ids['company']}/suspend", "/admin/domains", "/admin/audit"],

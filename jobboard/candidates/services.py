@@ -1,0 +1,326 @@
+"""Candidate search: employers find coders who made their profile findable, and invite them
+to apply to an open job. A coder's name, email, phone and resume reach the employer only
+through an application (accepting an invitation is applying)."""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from jobboard import vocab
+from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.database import utcnow
+from jobboard.errors import Conflict, InvalidInput, NotAllowed
+from jobboard.extensions import db
+from jobboard.limits import next_free_slot
+from jobboard.mail import outbox as mail_outbox
+from jobboard.models import Application, CoderProfile, Invitation, Job, User
+from jobboard.models import invitation as inv
+from jobboard.notifications import services as notify
+from jobboard.search.coders_index import findable_profiles
+
+log = logging.getLogger(__name__)
+PER_PAGE = 20
+SORTS = {"best": "Best match", "recent": "Recently updated", "years": "Most experience"}
+
+
+@dataclass
+class CandidateQuery:
+    q: str = ""
+    credentials: list[str] = field(default_factory=list)
+    specialties: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    state: str | None = None
+    remote: str | None = None  # a work mode the coder accepts
+    min_years: int | None = None
+    availability: list[str] = field(default_factory=list)
+    sort: str = "best"
+    page: int = 1
+
+
+def parse_query(args) -> tuple[CandidateQuery, dict[str, str]]:
+    """The query from a GET form; (query, {parameter: what was wrong}) with bad values
+    left out and named."""
+    problems: dict[str, str] = {}
+    query = CandidateQuery(q=" ".join((args.get("q") or "").split())[:200])
+
+    def pick(name, vocabulary):
+        values = [v for v in args.getlist(name) if v]
+        if bad := [v for v in values if v not in vocabulary]:
+            problems[name] = f"Unknown: {', '.join(bad[:5])}."
+        return [v for v in dict.fromkeys(values) if v in vocabulary]
+
+    query.credentials = pick("credential", vocab.CREDENTIALS)
+    query.specialties = pick("specialty", vocab.SPECIALTIES)
+    query.availability = pick("availability", vocab.AVAILABILITY)
+    if text := (args.get("code") or "").strip():
+        try:
+            query.codes = [r.code for r in parse_code_list(text)][:10]
+        except MalformedCodes as e:
+            problems["code"] = str(e)
+    if (state := args.get("state")) and state in vocab.US_STATES:
+        query.state = state
+    elif state:
+        problems["state"] = "Choose a US state."
+    if (remote := args.get("remote")) and remote in vocab.WORK_MODES:
+        query.remote = remote
+    elif remote:
+        problems["remote"] = "Choose remote, hybrid or onsite."
+    if years := (args.get("min_years") or "").strip():
+        if years.isdigit() and int(years) <= 60:
+            query.min_years = int(years)
+        else:
+            problems["min_years"] = "Enter a number of years from 0 to 60."
+    sort = args.get("sort") or ""
+    query.sort = sort if sort in SORTS else ("best" if query.q else "recent")
+    page = args.get("page", "1")
+    query.page = min(500, max(1, int(page))) if page.isdigit() else 1
+    return query, problems
+
+
+@dataclass
+class Candidate:
+    profile: CoderProfile
+    invited_to: dict[int, Invitation]  # job id -> this company's invitation
+
+
+@dataclass
+class CandidatePage:
+    candidates: list[Candidate]
+    total: int
+    page: int
+    pages: int
+    degraded: bool = False
+
+    # what the pagination macro reads
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1)
+    next_num = property(lambda self: self.page + 1)
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def meili_filter(query: CandidateQuery) -> list:
+    parts: list = []
+    if query.credentials:
+        parts.append([f"credentials = {_quote(c)}" for c in query.credentials])
+    if query.specialties:
+        parts.append([f"specialties = {_quote(s)}" for s in query.specialties])
+    if query.codes:
+        # A code, or a family of codes (C92 finds a coder listing C92.00).
+        parts.append([f"{attr} = {_quote(c)}" for c in query.codes
+                      for attr in ("codes", "code_prefixes")])
+    if query.state:
+        parts.append(f"state = {_quote(query.state)}")
+    if query.remote:
+        parts.append([f"remote = {_quote(query.remote)}", 'remote = "any"'])
+    if query.min_years is not None:
+        parts.append(f"years >= {query.min_years}")
+    if query.availability:
+        parts.append([f"availability = {_quote(a)}" for a in query.availability])
+    return parts
+
+
+def _meili_ids(query: CandidateQuery) -> tuple[list[int], int]:
+    from jobboard.search.client import index_uid, search_client
+    sort = {"recent": ["updated_at:desc"], "years": ["years:desc", "updated_at:desc"]}.get(
+        query.sort)
+    result = search_client().index(index_uid("coders")).search(query.q, {
+        "filter": meili_filter(query), "page": query.page, "hitsPerPage": PER_PAGE,
+        **({"sort": sort} if sort else {})})
+    return [h["id"] for h in result["hits"]], result.get("totalHits", 0)
+
+
+def _sql_ids(query: CandidateQuery) -> tuple[list[int], int]:
+    """Without the search server: the same filters over the findable profiles (the lists are
+    JSON, so they are matched here rather than in SQL; findable profiles are few)."""
+    stmt = findable_profiles()
+    if query.state:
+        stmt = stmt.where(CoderProfile.state == query.state)
+    if query.remote:
+        stmt = stmt.where(CoderProfile.remote_preference.in_([query.remote, "any"]))
+    if query.min_years is not None:
+        stmt = stmt.where(CoderProfile.years_experience >= query.min_years)
+    if query.availability:
+        stmt = stmt.where(CoderProfile.availability.in_(query.availability))
+    order = {"years": [CoderProfile.years_experience.desc()]}.get(query.sort, [])
+    stmt = stmt.order_by(*order, CoderProfile.updated_at.desc()).limit(5000)
+    words = query.q.casefold().split()
+
+    def keep(p: CoderProfile) -> bool:
+        text = " ".join([p.headline or "", *p.credentials, *(p.codes or []),
+                         *(vocab.SPECIALTIES.get(s, s) for s in p.specialties)]).casefold()
+        return ((not query.credentials or set(query.credentials) & set(p.credentials))
+                and (not query.specialties or set(query.specialties) & set(p.specialties))
+                and (not query.codes or any(c == own or own.startswith(c)
+                                            for c in query.codes for own in p.codes or []))
+                and all(w in text for w in words))
+
+    ids = [p.user_id for p in db.session.scalars(stmt) if keep(p)]
+    start = (query.page - 1) * PER_PAGE
+    return ids[start:start + PER_PAGE], len(ids)
+
+
+def search(query: CandidateQuery, company_id: int) -> CandidatePage:
+    """A page of findable coders; what is shown is read from the database, so a profile
+    turned off a moment ago is never shown even if its document were still in the index."""
+    from jobboard.search.breaker import CircuitOpen, through
+    from jobboard.search.client import SEARCH_ERRORS, configured
+    degraded = False
+    if configured():
+        try:
+            ids, total = through(lambda: _meili_ids(query), SEARCH_ERRORS)
+        except (CircuitOpen, *SEARCH_ERRORS) as e:
+            log.warning("candidate search degraded to the database: %r", e)
+            ids, total = _sql_ids(query)
+            degraded = True
+    else:
+        ids, total = _sql_ids(query)
+    rows = {p.user_id: p for p in db.session.scalars(
+        findable_profiles().where(CoderProfile.user_id.in_(ids)))} if ids else {}
+    invited: dict[int, dict[int, Invitation]] = {}
+    if rows:
+        for invitation in db.session.scalars(select(Invitation).where(
+                Invitation.company_id == company_id, Invitation.coder_id.in_(list(rows)))):
+            invited.setdefault(invitation.coder_id, {})[invitation.job_id] = invitation
+    candidates = [Candidate(rows[i], invited.get(i, {})) for i in ids if i in rows]
+    return CandidatePage(candidates, total, query.page, max(1, -(-total // PER_PAGE)), degraded)
+
+
+def can_search(user: User) -> None:
+    """Candidate search is for recruiters of verified companies: coders share their profile
+    with employers the board has checked."""
+    if not user.is_employer:
+        raise NotAllowed("Candidate search is for employers.")
+    if not user.company.is_verified:
+        raise NotAllowed("Candidate search opens once your company is verified: confirm an "
+                         "email address at your company's website domain, or ask us to "
+                         "verify it.")
+
+
+def findable_candidate(coder_id: int) -> CoderProfile | None:
+    return db.session.scalar(findable_profiles().where(CoderProfile.user_id == coder_id))
+
+
+def open_jobs_of(company_id: int) -> list[Job]:
+    from jobboard.search.sql import open_jobs
+    return list(db.session.scalars(select(Job).where(Job.company_id == company_id,
+                                                     open_jobs(utcnow()))
+                                   .order_by(Job.published_at.desc()).limit(200)))
+
+
+def invited_jobs(company_id: int, coder_id: int) -> set[int]:
+    return set(db.session.scalars(select(Invitation.job_id).where(
+        Invitation.company_id == company_id, Invitation.coder_id == coder_id)))
+
+
+def check_daily_limit(company_id: int, now: datetime) -> None:
+    limit = current_app.config["INVITATIONS_PER_COMPANY_PER_DAY"]
+    if free_at := next_free_slot(Invitation.created_at, [Invitation.company_id == company_id],
+                                 limit, now):
+        raise Conflict(f"Your company has sent {limit} invitations in the last 24 hours, the "
+                       f"most we send in a day. The next can go out after "
+                       f"{free_at:%B %-d, %H:%M} UTC.")
+
+
+def invite(by: User, coder_id: int, job_id: int | None, message: str) -> Invitation:
+    """Invite a findable coder to apply to one of the company's open jobs; once per job."""
+    can_search(by)
+    profile = findable_candidate(coder_id)
+    if profile is None:
+        raise NotAllowed("This coder is not open to invitations.")
+    errors: dict[str, list[str]] = {}
+    job = db.session.get(Job, job_id) if job_id else None
+    if job is None or job.company_id != by.company_id:
+        errors["job"] = ["Choose one of your open jobs."]
+    elif not job.is_open():
+        errors["job"] = ["This job is not open; choose an open one."]
+    message = (message or "").strip()
+    if "\x00" in message:
+        errors["message"] = ["Remove the invisible control character (NUL) from the message."]
+    elif len(message) > 2000:
+        errors["message"] = ["Keep the message to 2,000 characters."]
+    if errors:
+        raise InvalidInput(errors)
+    if db.session.scalar(select(Invitation.id).where(Invitation.job_id == job.id,
+                                                     Invitation.coder_id == coder_id)):
+        raise Conflict("You have already invited this coder to apply to this job.")
+    if db.session.scalar(select(Application.id).where(Application.job_id == job.id,
+                                                      Application.coder_id == coder_id)):
+        raise Conflict("This coder has already applied to this job: see its applicants.")
+    now = utcnow()
+    check_daily_limit(by.company_id, now)
+    invitation = Invitation(job_id=job.id, coder_id=coder_id, company_id=by.company_id,
+                            invited_by_id=by.id, message=message, created_at=now)
+    db.session.add(invitation)
+    db.session.flush()
+    notify.invited(invitation)
+    try:
+        db.session.commit()
+    except IntegrityError:  # two clicks raced past the check; the constraint kept one
+        db.session.rollback()
+        raise Conflict("You have already invited this coder to apply to this job.") from None
+    mail_outbox.kick()
+    return invitation
+
+
+def company_invitations(company_id: int, page: int):
+    return db.paginate(
+        select(Invitation).where(Invitation.company_id == company_id)
+        .order_by(Invitation.created_at.desc())
+        .options(joinedload(Invitation.job),
+                 joinedload(Invitation.coder).joinedload(User.profile)),
+        page=page, per_page=PER_PAGE, error_out=False)
+
+
+def application_for(invitation: Invitation) -> Application | None:
+    """The application that accepted the invitation (what the employer may open)."""
+    if invitation.status != inv.ACCEPTED:
+        return None
+    return db.session.scalar(select(Application).where(
+        Application.job_id == invitation.job_id, Application.coder_id == invitation.coder_id)
+        .order_by(Application.attempt.desc()).limit(1))
+
+
+def coder_invitations(coder: User, page: int):
+    return db.paginate(
+        select(Invitation).where(Invitation.coder_id == coder.id)
+        .order_by((Invitation.status == inv.SENT).desc(), Invitation.created_at.desc())
+        .options(selectinload(Invitation.job).selectinload(Job.company)),
+        page=page, per_page=PER_PAGE, error_out=False)
+
+
+def waiting_count(coder: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.coder_id == coder.id, Invitation.status == inv.SENT)) or 0
+
+
+def invitation_to(job: Job, coder: User) -> Invitation | None:
+    """The company's unanswered invitation to this coder for this job, if any."""
+    return db.session.scalar(select(Invitation).where(
+        Invitation.job_id == job.id, Invitation.coder_id == coder.id,
+        Invitation.status == inv.SENT))
+
+
+def own_invitation(invitation_id: int, coder: User) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.coder_id != coder.id:
+        raise NotAllowed("That invitation is not yours.")
+    return invitation
+
+
+def decline(invitation: Invitation, coder: User) -> None:
+    if invitation.coder_id != coder.id:
+        raise NotAllowed("That invitation is not yours.")
+    if invitation.status != inv.SENT:
+        raise Conflict(f"You have already answered this invitation "
+                       f"({invitation.status_label.lower()}).")
+    invitation.status, invitation.responded_at = inv.DECLINED, utcnow()
+    db.session.commit()
+
