@@ -24,7 +24,7 @@ def search():
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template("candidates/search.html", query=query, problems=problems,
                            results=results, args=args, vocab=vocab, sorts=services.SORTS,
-                           open_jobs=services.open_jobs_of(current_user.company_id))
+                           has_open_jobs=services.has_open_jobs(current_user.company_id))
 
 
 @bp.route("/employer/candidates/<int:coder_id>/invite", methods=["GET", "POST"])
@@ -34,7 +34,7 @@ def invite(coder_id: int):
     profile = services.findable_candidate(coder_id)
     if profile is None:
         abort(404)  # not findable (or never was): like a missing page
-    jobs = services.open_jobs_of(current_user.company_id)
+    jobs = services.jobs_to_offer(current_user.company_id, profile)
     form = InviteForm()
     form.job.choices = [SelectChoice(j.id, j.title) for j in jobs]
     if not form.is_submitted() and request.args.get("job", type=int):

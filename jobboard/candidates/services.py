@@ -19,6 +19,7 @@ from jobboard.limits import next_free_slot
 from jobboard.mail import outbox as mail_outbox
 from jobboard.models import Application, CoderProfile, Invitation, Job, User
 from jobboard.models import invitation as inv
+from jobboard.models.job import listing_loads
 from jobboard.notifications import services as notify
 from jobboard.search.coders_index import findable_profiles
 
@@ -208,11 +209,24 @@ def findable_candidate(coder_id: int) -> CoderProfile | None:
     return db.session.scalar(findable_profiles().where(CoderProfile.user_id == coder_id))
 
 
-def open_jobs_of(company_id: int) -> list[Job]:
+def _open_jobs_of(company_id: int):
     from jobboard.search.sql import open_jobs
-    return list(db.session.scalars(select(Job).where(Job.company_id == company_id,
-                                                     open_jobs(utcnow()))
-                                   .order_by(Job.published_at.desc()).limit(200)))
+    return select(Job).where(Job.company_id == company_id, open_jobs(utcnow()))
+
+
+def has_open_jobs(company_id: int) -> bool:
+    return db.session.scalar(_open_jobs_of(company_id).with_only_columns(Job.id).limit(1)) \
+        is not None
+
+
+def jobs_to_offer(company_id: int, profile: CoderProfile) -> list[Job]:
+    """The company's open jobs, those closest to the coder's codes and specialties first."""
+    def closeness(job: Job) -> int:
+        return (2 * len({c.code for c in job.codes} & set(profile.codes or []))
+                + len(set(job.specialty_slugs) & set(profile.specialties)))
+    jobs = db.session.scalars(_open_jobs_of(company_id).options(*listing_loads())
+                              .order_by(Job.published_at.desc()).limit(200)).all()
+    return sorted(jobs, key=closeness, reverse=True)
 
 
 def invited_jobs(company_id: int, coder_id: int) -> set[int]:
