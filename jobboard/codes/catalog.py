@@ -14,6 +14,10 @@ from jobboard.models import code as kinds
 DATA = Path(__file__).parent / "data"
 REFERENCE_FILES = {CPT: "cpt_ranges.csv", HCPCS: "hcpcs_sections.csv",
                    ICD10PCS: "pcs_sections.csv"}
+# Our own words for single codes: a plain-language summary of CPT codes (never the AMA
+# descriptor) with "use instead" notes, and titles of HCPCS Level II codes.
+CPT_SUMMARIES = "cpt_summaries.csv"
+HCPCS_CODES = "hcpcs_codes.csv"
 OUR_SOURCE = "codeboard"
 ICD_SOURCE = "simple-icd-10-cm"
 
@@ -76,10 +80,49 @@ def _ranges(system: str) -> list[dict]:
     return entries
 
 
+def _read(name: str) -> list[dict]:
+    with open(DATA / name, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def use_instead(text: str) -> list[list[str]]:
+    """ "38205: when ... | 38232: when ..." as [[code, note], ...]."""
+    pairs = [part.split(":", 1) for part in text.split(" | ") if part.strip()]
+    return [[code.strip(), note.strip()] for code, note in pairs]
+
+
+def _our_codes() -> list[dict]:
+    def entry(system, code, title, summary, notes):
+        return {"system": system, "code": code, "kind": kinds.CODE, "title": title,
+                "summary": summary, "range_start": None, "range_end": None,
+                "parent_code": None, "specialties": [], "notes": notes, "licensed": False,
+                "source": OUR_SOURCE}
+    rows = [entry(CPT, r["code"], None, r["summary"],
+                  {"ours": True, "use_instead": use_instead(r["use_instead"])})
+            for r in _read(CPT_SUMMARIES)]
+    rows += [entry(HCPCS, r["code"], r["title"], r["summary"] or None, {"ours": True})
+             for r in _read(HCPCS_CODES)]
+    return rows
+
+
 def load_reference_data() -> int:
-    """Our own sections and ranges for CPT, HCPCS and ICD-10-PCS; idempotent."""
+    """Our own sections and ranges for CPT, HCPCS and ICD-10-PCS, our CPT summaries and
+    HCPCS titles; idempotent. A code with licensed descriptors keeps them and gains our
+    summary and notes where it has none."""
     db.session.execute(delete(CatalogCode).where(CatalogCode.source == OUR_SOURCE))
     rows = [entry for system in REFERENCE_FILES for entry in _ranges(system)]
+    codes = _our_codes()
+    imported = {(c.system, c.code): c for c in db.session.scalars(select(CatalogCode).where(
+        CatalogCode.kind == kinds.CODE, CatalogCode.system.in_([CPT, HCPCS]),
+        CatalogCode.code.in_([r["code"] for r in codes])))}
+    for row in codes:
+        if (licensed := imported.get((row["system"], row["code"]))) is None:
+            rows.append(row)
+            continue
+        theirs = bool(licensed.summary) and not (licensed.notes or {}).get("ours")
+        if not theirs:
+            licensed.summary = row["summary"]
+        licensed.notes = {**(licensed.notes or {}), **row["notes"], "ours": not theirs}
     db.session.execute(insert(CatalogCode), rows)
     db.session.commit()
     return len(rows)
@@ -179,7 +222,10 @@ def import_descriptors(path: str | Path, system: str, source: str) -> ImportRepo
     for code, values in rows.items():
         entry = existing.get(code) or CatalogCode(system=system, code=code, kind=kinds.CODE,
                                                   specialties=[], notes={})
-        entry.title, entry.summary = values["title"], values["summary"]
+        entry.title = values["title"]
+        if values["summary"]:  # else our plain-language summary, if any, stays
+            entry.summary = values["summary"]
+            entry.notes = {**(entry.notes or {}), "ours": False}
         entry.licensed = system == CPT
         entry.source = source[:40]
         db.session.add(entry)

@@ -2,7 +2,8 @@
 38206 jobs.
 
 Each meaning is one line, "CODE: text", from the catalog: the code's own title where we may
-show it (ICD-10-CM, HCPCS and PCS titles, licensed CPT descriptors), ICD-10-CM inclusion
+show it (ICD-10-CM, HCPCS and PCS titles, licensed CPT descriptors) or else our summary of a
+CPT code, ICD-10-CM inclusion
 terms, and the titles of the categories, blocks, chapters, sections and ranges above it (our
 own words for CPT). Computed when a job is saved or the catalog changes, never per search.
 """
@@ -47,6 +48,8 @@ class Meanings:
             title, summary, parent, notes, licensed = own
             if title and (ref.system != CPT or licensed):
                 lines.append(f"{ref.code}: {title}")
+            elif summary:  # our plain-language summary of a CPT code
+                lines.append(f"{ref.code}: {summary}")
             for term in (notes or {}).get("inclusion_terms", [])[:6]:
                 lines.append(f"{ref.code}: {term}")
         if ref.system == ICD10CM:

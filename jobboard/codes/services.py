@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from jobboard import vocab
-from jobboard.codes.catalog import contains, ranges_around
+from jobboard.codes.catalog import contains, ranges_around, suffix_class
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, normalise, recognise
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -47,6 +47,11 @@ class CodeInfo:
     notice: str | None = None
     reference_url: str | None = None
     family: str | None = None  # the prefix for "jobs in this code's family"
+    ours: bool = False  # the summary (and a HCPCS title) are our own words
+    use_instead: list[tuple[str, str]] = field(default_factory=list)  # (code, when)
+    billable: bool | None = None  # ICD-10-CM: a leaf code, valid on a claim
+    inherited: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (from, kind, notes)
+    neighbours: list[Crumb] = field(default_factory=list)  # ranges beside the code's range
 
     @property
     def range(self) -> Crumb | None:
@@ -102,11 +107,22 @@ def describe(ref: CodeRef) -> CodeInfo:
         info.kind = own.kind
         info.notes = own.notes or {}
         if ref.system != CPT or own.licensed:
-            info.title, info.summary = own.title, own.summary
+            info.title = own.title
+        info.summary = own.summary  # a CPT summary is ours, or licensed
+        info.ours = bool(info.notes.get("ours"))
+        info.use_instead = [(code, note) for code, note in info.notes.get("use_instead", [])]
         info.children = list(db.session.scalars(
             select(CatalogCode).where(CatalogCode.system == ref.system,
                                       CatalogCode.parent_code == ref.code)
-            .order_by(CatalogCode.code).limit(60)))
+            .order_by(CatalogCode.code).limit(MAX_LISTED)))
+    if ref.system == ICD10CM:
+        info.billable = own is not None and own.kind == kinds.CODE
+        # Excludes notes of the categories above apply to every code under them.
+        info.inherited = [(a.code, name, a.notes[name]) for a in ancestors
+                          if a.kind == kinds.CATEGORY for name in ("excludes1", "excludes2")
+                          if (a.notes or {}).get(name)]
+    elif ancestors:
+        info.neighbours = neighbour_ranges(ref.system, ancestors[-1])
     if ref.system == CPT:
         info.notice = AMA_LICENSED_NOTICE if own is not None and own.licensed else AMA_NOTICE
     specialties: list[str] = []
@@ -119,22 +135,43 @@ def describe(ref: CodeRef) -> CodeInfo:
     return info
 
 
+def neighbour_ranges(system: str, narrow: CatalogCode) -> list[Crumb]:
+    """The ranges just before and after a code's range, at the same level."""
+    same_level = (CatalogCode.parent_code.is_(None) if narrow.parent_code is None
+                  else CatalogCode.parent_code == narrow.parent_code)
+    rows = db.session.scalars(select(CatalogCode).where(
+        CatalogCode.system == system, CatalogCode.range_start.is_not(None), same_level)).all()
+    rows = sorted((r for r in rows if suffix_class(r.range_start) == suffix_class(narrow.code)),
+                  key=lambda r: (len(r.range_start), r.range_start))
+    at = next((i for i, r in enumerate(rows) if r.code == narrow.code), None)
+    if at is None:
+        return []
+    return [Crumb(r.code, r.title, r.kind, r.summary)
+            for r in (rows[at - 1] if at > 0 else None,
+                      rows[at + 1] if at + 1 < len(rows) else None) if r is not None]
+
+
+MAX_LISTED = 300  # children, siblings and codes of a range: every one, within reason
+
+
 def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
-    """Siblings: the other codes under the same parent, or in the same narrowest range."""
+    """Siblings: the other codes under the same parent, or every code we know in the same
+    narrowest range (with our summary where a CPT descriptor may not be shown)."""
     if ref.system == ICD10CM:
         parent = own.parent_code if own else (ancestors[-1].code if ancestors else None)
         if not parent:
             return []
         rows = db.session.execute(select(CatalogCode.code, CatalogCode.title).where(
             CatalogCode.system == ICD10CM, CatalogCode.parent_code == parent,
-            CatalogCode.code != ref.code).order_by(CatalogCode.code).limit(30)).all()
+            CatalogCode.code != ref.code).order_by(CatalogCode.code).limit(MAX_LISTED)).all()
         return [(c, t) for c, t in rows]
     if not ancestors:
         return []
     narrow = ancestors[-1]
     # Codes in the range that we know of: licensed imports and the codes jobs are tagged with.
-    known = {c: (t if ref.system != CPT or lic else None) for c, t, lic in db.session.execute(
-        select(CatalogCode.code, CatalogCode.title, CatalogCode.licensed).where(
+    known = {c: (t if ref.system != CPT or lic else summary)
+             for c, t, summary, lic in db.session.execute(
+        select(CatalogCode.code, CatalogCode.title, CatalogCode.summary, CatalogCode.licensed).where(
             CatalogCode.system == ref.system, CatalogCode.kind == kinds.CODE,
             CatalogCode.code.between(narrow.range_start, narrow.range_end)))}
     for (code,) in db.session.execute(select(JobCode.code).where(
@@ -142,7 +179,8 @@ def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
             JobCode.code.between(narrow.range_start, narrow.range_end)).distinct()):
         known.setdefault(code, None)
     rng = {"range_start": narrow.range_start, "range_end": narrow.range_end}
-    return sorted((c, t) for c, t in known.items() if c != ref.code and contains(rng, c))[:30]
+    return sorted((c, t) for c, t in known.items()
+                  if c != ref.code and contains(rng, c))[:MAX_LISTED]
 
 
 def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20):

@@ -32,9 +32,10 @@ LOOKUP_KINDS = (kinds.CODE, kinds.CATEGORY, kinds.RANGE, kinds.SECTION, kinds.BL
 def _doc(row) -> dict:
     return {"id": f"{row.system}_{row.code}".replace(".", "_"), "system": row.system,
             "code": row.code, "code_compact": row.code.replace(".", ""),
-            # a CPT title is only ours to show when a licensed file was imported
+            # a CPT descriptor is only ours to show when a licensed file was imported; else
+            # our own summary stands in for it
             "title": row.title if row.system != "CPT" or row.licensed or row.kind != kinds.CODE
-            else None, "summary": row.summary, "kind": row.kind}
+            else row.summary, "summary": row.summary, "kind": row.kind}
 
 
 def index_all(batch: int = 10_000) -> int:

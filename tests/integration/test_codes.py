@@ -19,7 +19,8 @@ from tests import factories as make
 def test_catalog_load_is_complete_and_idempotent(ctx, catalog):
     assert catalog["first"] == catalog["second"]
     reference, icd = catalog["first"]
-    assert reference == 77 and icd == catalog_module.ICD10CM_ENTRIES  # the progress bar says so
+    # 77 sections and ranges, 295 CPT summaries and 89 HCPCS titles of our own
+    assert reference == 77 + 295 + 89 and icd == catalog_module.ICD10CM_ENTRIES  # as the bar says
     counts = dict(db.session.execute(select(CatalogCode.system, func.count())
                                      .group_by(CatalogCode.system)).all())
     assert counts["ICD-10-CM"] == icd
@@ -146,6 +147,7 @@ def licensed_rows(app):
     with app.app_context():
         db.session.execute(delete(CatalogCode).where(CatalogCode.source == "test-licence.csv"))
         db.session.commit()
+        catalog_module.load_reference_data()  # our summaries of those codes come back
 
 
 def test_importing_a_licensed_cpt_file_reports_rows_and_shows_descriptors(
@@ -251,3 +253,63 @@ def test_a_code_page_lists_the_codes_often_posted_with_it(app, client):
     # and back: C92.00's page lists 38206
     assert ">38206<" in client.get("/codes/C92.00").get_data(as_text=True).split(
         "Often posted with C92.00")[1].split("</section>")[0]
+
+
+def test_every_demo_code_and_every_visit_code_has_our_words(ctx, catalog):
+    from jobboard.codes.formats import CPT, HCPCS
+    from jobboard.demo import PROFILES
+    demo = {recognise(c) for _, codes, _, _ in PROFILES.values() for c in codes}
+    visits = [str(c) for c in (*range(99202, 99206), *range(99211, 99216), *range(99221, 99224),
+                               *range(99231, 99237), 99238, 99239, *range(99281, 99286))]
+    wanted = {r for r in demo if r.system in (CPT, HCPCS)} | {recognise(c) for c in visits}
+    rows = {(r.system, r.code): r for r in db.session.scalars(select(CatalogCode).where(
+        CatalogCode.code.in_([r.code for r in wanted])))}
+    missing = sorted(r.code for r in wanted if not (
+        (row := rows.get((r.system, r.code))) and (row.summary if r.system == CPT else row.title)))
+    assert missing == []
+    # and every "use instead" note points at a code we describe too
+    targets = {code for row in db.session.scalars(select(CatalogCode).where(
+        CatalogCode.system == CPT, CatalogCode.kind == "code"))
+        for code, _ in (row.notes or {}).get("use_instead", [])}
+    described = set(db.session.scalars(select(CatalogCode.code).where(
+        CatalogCode.system == CPT, CatalogCode.code.in_(targets), CatalogCode.summary.is_not(None))))
+    assert targets - described == set()
+
+
+def test_a_cpt_page_explains_the_code_in_our_words_and_lists_its_range(client, catalog):
+    page = client.get("/codes/38206").get_data(as_text=True)
+    plain = page.split("38206 in plain words")[1].split("</section>")[0]
+    assert "own blood-forming stem cells" in plain and "not the AMA's descriptor" in plain
+    instead = page.split("Not the code you need?")[1].split("</section>")[0]
+    assert 'href="/codes/38205"' in instead and "from a donor" in instead
+    codes = page.split("Other codes we know in 38204-38243")[1].split("</section>")[0]
+    for code in ("38204", "38205", "38207", "38222", "38240", "38241", "38243"):
+        assert f">{code}<" in codes
+    assert "38500" not in codes  # the next range is a neighbour, not a member
+    assert "Next to it:" in page and "38500-38999 Lymph nodes" in page
+
+
+def test_a_hcpcs_page_has_our_title_and_an_icd_page_says_whether_it_is_billable(client, catalog):
+    page = client.get("/codes/J9035").get_data(as_text=True)
+    assert "Bevacizumab injection, 10 mg" in page and "not in our catalog" not in page
+    assert "Title and summary in our own words" in page
+    leaf = client.get("/codes/C92.00").get_data(as_text=True)
+    assert "Billable:" in leaf and "Not billable" not in leaf
+    # the category's Excludes1 applies to the code under it
+    assert "Excludes1 (never coded together), from" in leaf and "personal history of leukemia" in leaf
+    header = client.get("/codes/C92.0").get_data(as_text=True)
+    assert "Not billable:" in header and 'href="/codes/C92.00"' in header.split(
+        "Codes under C92.0")[1]
+
+
+def test_licensed_descriptors_keep_our_summary_and_notes_through_a_reload(
+        app, runner, catalog, tmp_path, licensed_rows):
+    rows = tmp_path / "test-licence.csv"
+    rows.write_text("code,title\n38207,Licensed descriptor text\n")
+    assert runner.invoke(args=["codes", "import", str(rows), "--system", "CPT"]).exit_code == 0
+    with app.app_context():
+        catalog_module.load_reference_data()
+        info = describe(recognise("38207"))
+        assert info.title == "Licensed descriptor text" and info.ours
+        assert "Freezing collected stem cells" in info.summary
+        assert [c for c, _ in info.use_instead] == ["88240", "38208"]

@@ -115,21 +115,21 @@ def test_job_codes_are_checked_against_the_catalog(ctx, catalog):
             make.job(employer, codes=f"38206, {bad}")
         assert e.value.errors["codes"][0].startswith(message), e.value.errors
     assert db.session.scalar(select(func.count()).select_from(Job)) == 0
-    job = make.job(employer, codes="38230", publish=False)  # in a known range, not cataloged
+    job = make.job(employer, codes="27000", publish=False)  # in a known range, not cataloged
     assert job_services.code_notes(job) == [
-        "Not in our code catalog, but inside ranges we know: 38230 (in 38204-38243, Stem cell "
-        "and bone marrow services). Check these are the codes you mean."]
+        "Not in our code catalog, but inside ranges we know: 27000 (in 27000-27299, Pelvis "
+        "and hip joint). Check these are the codes you mean."]
 
 
 def test_the_form_shows_a_code_not_in_the_catalog_as_a_note(browser, app, catalog):
     with app.app_context():
         email = make.employer().email
     browser.login(email)
-    r = browser.submit("/employer/jobs/new", {**JOB_FORM, "codes": "38206, 38230"})
+    r = browser.submit("/employer/jobs/new", {**JOB_FORM, "codes": "38206, 27000, 27001"})
     assert r.status_code == 302
     page = browser.get(r.location).get_data(as_text=True)
-    assert "Not in our code catalog, but inside ranges we know: 38206 (in 38204-38243" in page
-    assert "38230 (in 38204-38243" in page
+    assert "Not in our code catalog, but inside ranges we know: 27000 (in 27000-27299" in page
+    assert "27001 (in 27000-27299" in page and "38206 (in" not in page  # 38206 we describe
     bad = browser.submit("/employer/jobs/new", {**JOB_FORM, "codes": "C92.0000"})
     assert bad.status_code == 400 and "C92.0000 is not an ICD-10-CM code" in \
         bad.get_data(as_text=True)

@@ -20,7 +20,8 @@ def engine(request, app, catalog):
     with app.app_context():
         employer = make.employer()
         for title, codes in (("Registry abstractor", "C92.00"), ("Transplant team coder", "38206"),
-                             ("Infusion coder", "J9035"), ("Office visit coder", "99214")):
+                             ("Infusion coder", "J9035"), ("Office visit coder", "99214"),
+                             ("Breast oncology coder", "J9395")):
             make.job(employer, title=title, codes=codes, description=DESCRIPTION,
                      specialties=[], required_credentials=[], preferred_credentials=[])
     return request.param
@@ -36,7 +37,11 @@ def test_words_find_jobs_by_what_their_codes_mean(engine, client):
     assert _titles(client, "myeloid leukemia") == {"Registry abstractor"}
     assert _titles(client, "bone marrow") == {"Transplant team coder"}
     assert _titles(client, "stem cell") == {"Transplant team coder"}
-    assert _titles(client, "chemotherapy drugs") == {"Infusion coder"}
+    assert _titles(client, "chemotherapy drugs") == {"Infusion coder", "Breast oncology coder"}
+    # our own HCPCS titles and CPT summaries
+    assert _titles(client, "bevacizumab") == {"Infusion coder"}
+    assert _titles(client, "apheresis") == {"Transplant team coder"}
+    assert _titles(client, "established patient") == {"Office visit coder"}
 
 
 def test_a_hit_found_by_its_codes_meaning_says_why(engine, client):
@@ -61,25 +66,25 @@ def test_abbreviations_coders_write_work_as_synonyms(app, client, catalog, searc
 def imported_hcpcs(app, tmp_path):
     """A licensed HCPCS file to import; the session's shared catalog is restored after."""
     rows = tmp_path / "hcpcs.csv"
-    rows.write_text("code,title\nJ9035,\"Injection, bevacizumab, 10 mg\"\n")
+    rows.write_text("code,title\nJ9395,\"Injection, fulvestrant, 25 mg\"\n")
     yield rows
     with app.app_context():
         db.session.execute(delete(CatalogCode).where(CatalogCode.system == "HCPCS",
-                                                     CatalogCode.code == "J9035"))
+                                                     CatalogCode.code == "J9395"))
         db.session.commit()
 
 
 def test_licensed_titles_imported_later_reach_the_jobs(engine, app, client, runner,
                                                        imported_hcpcs):
-    assert _titles(client, "bevacizumab") == set()
+    assert _titles(client, "fulvestrant") == set()
     result = runner.invoke(args=["codes", "import", str(imported_hcpcs), "--system", "HCPCS"])
     assert result.exit_code == 0, result.output
-    assert "Updated the code meanings of 1 jobs" in result.output
+    assert "Updated the code meanings of 2 jobs" in result.output  # the HCPCS-tagged ones
     if engine == "meilisearch":
         with app.app_context():
             from jobboard.search import sync
             assert sync.pending_count() == 0  # pushed, and done only after its task succeeded
-    assert _titles(client, "bevacizumab") == {"Infusion coder"}
+    assert _titles(client, "fulvestrant") == {"Breast oncology coder"}
 
 
 def test_the_search_text_is_indexed_for_full_text_search_on_postgresql(ctx):
