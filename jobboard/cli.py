@@ -174,9 +174,16 @@ def register(app: Flask) -> None:
         from jobboard.codes import catalog
         from jobboard.models import CatalogCode
         if if_empty and db.session.scalar(select(func.count()).select_from(CatalogCode)):
-            click.echo("The code catalog is already loaded.")
-            _index_codes(only_if_missing=True)  # e.g. the search server's data was reset
-            _refresh_jobs(only_missing=True)  # jobs saved before meanings existed
+            # Our reference data is small and ships with the code: bring it up to date, and
+            # the lookup index and job meanings with it when it changed.
+            before = catalog.reference_fingerprint()
+            catalog.load_reference_data()
+            changed = catalog.reference_fingerprint() != before
+            click.echo("The code catalog is already loaded"
+                       + ("; our reference data was updated." if changed else "."))
+            _index_codes(only_if_missing=not changed)  # or the search server's data was reset
+            _refresh_jobs(systems=["CPT", "HCPCS", "ICD-10-PCS"] if changed else None,
+                          only_missing=not changed)  # else: jobs saved before meanings existed
             return
         t = time.perf_counter()
         click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")

@@ -1,5 +1,6 @@
 """Filling the code catalog: our reference data, ICD-10-CM, and licensed descriptor files."""
 import csv
+import hashlib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,15 @@ def _our_codes() -> list[dict]:
     rows += [entry(HCPCS, r["code"], r["title"], r["summary"] or None, {"ours": True})
              for r in _read(HCPCS_CODES)]
     return rows
+
+
+def reference_fingerprint() -> str:
+    """A digest of our own catalog entries, to tell whether a reload changed them."""
+    rows = db.session.execute(
+        select(CatalogCode.system, CatalogCode.code, CatalogCode.title, CatalogCode.summary,
+               CatalogCode.notes).where(CatalogCode.source == OUR_SOURCE)
+        .order_by(CatalogCode.system, CatalogCode.code)).all()
+    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
 
 
 def load_reference_data() -> int:

@@ -232,7 +232,23 @@ def test_codes_load_if_empty_rebuilds_a_missing_lookup_index(app, runner, catalo
     result = runner.invoke(args=["codes", "load", "--if-empty"])
     assert "already loaded" in result.output and "Indexed" in result.output
     again = runner.invoke(args=["codes", "load", "--if-empty"])
-    assert "Indexed" not in again.output
+    assert "Indexed" not in again.output and "updated" not in again.output
+
+
+def test_codes_load_if_empty_brings_our_reference_data_up_to_date(app, runner, catalog):
+    """An install made before a release's new summaries gets them at the next `make run`."""
+    with app.app_context():
+        employer = make.employer()
+        job = make.job(employer, codes="38206")
+        db.session.execute(delete(CatalogCode).where(CatalogCode.system == "CPT",
+                                                     CatalogCode.code == "38206"))
+        job_services.refresh_meanings([job.id])
+        assert "apheresis" not in make.reload(job).search_text
+    result = runner.invoke(args=["codes", "load", "--if-empty"])
+    assert "our reference data was updated" in result.output, result.output
+    with app.app_context():
+        assert describe(recognise("38206")).summary.startswith("Collecting a patient's own")
+        assert "apheresis" in make.reload(job).search_text  # the job's meanings follow
 
 
 def test_a_code_page_lists_the_codes_often_posted_with_it(app, client):
