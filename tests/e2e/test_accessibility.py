@@ -22,3 +22,30 @@ def test_the_insights_page_and_a_code_page_chart_have_no_axe_violations(new_page
         assert page.locator("svg[role=img]").count() >= 1 or path.startswith("/jobs")
         results = axe.run(page, options=WCAG)
         assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+
+
+def test_candidate_search_and_invitations_have_no_axe_violations(new_page, app):
+    from jobboard.candidates import services as candidates
+    from jobboard.coders.services import ProfileFields, update_profile
+    with app.app_context():
+        employer = make.employer()
+        job = make.job(employer)
+        coder = make.coder()
+        update_profile(coder, ProfileFields(headline="Heme/onc coder", credentials=["CPC"],
+                                            codes="38206, C92.00", findable=True))
+        candidates.invite(employer, coder.id, job.id, "Your 38206 work fits.")
+        logins = {employer.email: ["/employer/candidates",
+                                   f"/employer/candidates/{coder.id}/invite",
+                                   "/employer/invitations"],
+                  coder.email: ["/coder/invitations", "/coder/profile", f"/jobs/{job.id}"]}
+    axe = Axe()
+    for email, paths in logins.items():
+        page = new_page()
+        page.goto("/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(make.PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        for path in paths:
+            page.goto(path)
+            results = axe.run(page, options=WCAG)
+            assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
