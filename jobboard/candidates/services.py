@@ -21,7 +21,8 @@ from jobboard.models import Application, CoderProfile, Invitation, Job, User
 from jobboard.models import invitation as inv
 from jobboard.models.job import listing_loads
 from jobboard.notifications import services as notify
-from jobboard.search.coders_index import findable_profiles
+from jobboard.search.coders_index import document, findable_profiles
+from jobboard.search.filters import any_of
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
@@ -103,28 +104,22 @@ class CandidatePage:
     next_num = property(lambda self: self.page + 1)
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def meili_filter(query: CandidateQuery) -> list:
+    """The query's filters, for the coders index (each list inside is one OR group)."""
     parts: list = []
-    if query.credentials:
-        parts.append([f"credentials = {_quote(c)}" for c in query.credentials])
-    if query.specialties:
-        parts.append([f"specialties = {_quote(s)}" for s in query.specialties])
-    if query.codes:
-        # A code, or a family of codes (C92 finds a coder listing C92.00).
-        parts.append([f"{attr} = {_quote(c)}" for c in query.codes
-                      for attr in ("codes", "code_prefixes")])
+    for attribute, values in (("credentials", query.credentials),
+                              ("specialties", query.specialties),
+                              ("availability", query.availability)):
+        if values:
+            parts.append(any_of(attribute, values))
+    if query.codes:  # a code, or a family of codes (C92 finds a coder listing C92.00)
+        parts.append([any_of("codes", query.codes), any_of("code_prefixes", query.codes)])
     if query.state:
-        parts.append(f"state = {_quote(query.state)}")
+        parts.append(any_of("state", [query.state]))
     if query.remote:
-        parts.append([f"remote = {_quote(query.remote)}", 'remote = "any"'])
+        parts.append(any_of("remote", [query.remote, "any"]))
     if query.min_years is not None:
         parts.append(f"years >= {query.min_years}")
-    if query.availability:
-        parts.append([f"availability = {_quote(a)}" for a in query.availability])
     return parts
 
 
@@ -155,13 +150,14 @@ def _sql_ids(query: CandidateQuery) -> tuple[list[int], int]:
     words = query.q.casefold().split()
 
     def keep(p: CoderProfile) -> bool:
-        text = " ".join([p.headline or "", *p.credentials, *(p.codes or []),
-                         *(vocab.SPECIALTIES.get(s, s) for s in p.specialties)]).casefold()
-        return ((not query.credentials or set(query.credentials) & set(p.credentials))
-                and (not query.specialties or set(query.specialties) & set(p.specialties))
-                and (not query.codes or any(c == own or own.startswith(c)
-                                            for c in query.codes for own in p.codes or []))
-                and all(w in text for w in words))
+        doc = document(p)  # the codes and their families as the index has them
+        text = " ".join([p.headline or "", *p.credentials, *doc["codes"],
+                         *doc["specialty_names"]]).casefold()
+        return bool((not query.credentials or set(query.credentials) & set(p.credentials))
+                    and (not query.specialties or set(query.specialties) & set(p.specialties))
+                    and (not query.codes or set(query.codes) & {*doc["codes"],
+                                                                 *doc["code_prefixes"]})
+                    and all(w in text for w in words))
 
     ids = [p.user_id for p in db.session.scalars(stmt) if keep(p)]
     start = (query.page - 1) * PER_PAGE

@@ -62,3 +62,12 @@ def qualifying_credentials(job: Job) -> list[str]:
     """The credentials with which a coder qualifies for the job: its required ones, or every
     credential when it requires none (preferred ones are a plus, not a condition)."""
     return job.required_credentials or sorted(vocab.CREDENTIALS)
+
+
+def quote(value: str) -> str:
+    """A value as a Meilisearch filter string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def any_of(attribute: str, values: list[str]) -> str:
+    return f"{attribute} IN [{', '.join(quote(v) for v in values)}]"

@@ -14,7 +14,7 @@ from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
 from jobboard.search.breaker import CircuitOpen, cooldown, through
-from jobboard.search.filters import FILTERS
+from jobboard.search.filters import FILTERS, any_of
 from jobboard.search.query import JobQuery
 from jobboard.search.results import SearchPage
 from jobboard.search.settings import FACETS
@@ -26,14 +26,6 @@ RANKED_WINDOW = 1000
 _PRE, _POST = "\x02", "\x03"  # markers that cannot occur in a title, swapped for <mark>
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _any_of(attribute: str, values: list[str]) -> str:
-    return f"{attribute} IN [{', '.join(_quote(v) for v in values)}]"
-
-
 def _highlight(formatted: str) -> Markup:
     return Markup(str(escape(formatted)).replace(_PRE, "<mark>").replace(_POST, "</mark>"))
 
@@ -43,9 +35,9 @@ def code_filter(query: JobQuery) -> str | None:
     code or a family, CPT ranges."""
     ors = []
     if query.codes:
-        ors.append(_any_of("codes", query.codes))
+        ors.append(any_of("codes", query.codes))
     if query.prefixes:
-        ors.append(_any_of("code_prefixes", query.prefixes))
+        ors.append(any_of("code_prefixes", query.prefixes))
     ors += [f"cpt_numbers {low} TO {high}" for low, high in query.ranges]
     return f"({' OR '.join(ors)})" if ors else None
 
@@ -56,10 +48,10 @@ def meili_filter(query: JobQuery, now) -> list[str]:
     if codes := code_filter(query):
         clauses.append(codes)
     if query.family:
-        clauses.append(_any_of("code_prefixes", [query.family]))
+        clauses.append(any_of("code_prefixes", [query.family]))
     for f in FILTERS:
         if values := query.filters.get(f.param):
-            clauses.append(_any_of(f.attribute, values))
+            clauses.append(any_of(f.attribute, values))
     if query.salary_min:
         clauses.append(f"salary_annual_max >= {query.salary_min}")
     if query.posted_within:
