@@ -44,7 +44,9 @@ def _session() -> requests.Session:
 
 class _SessionRequests(HttpRequests):
     """The official client's requests (client-level calls such as multi-search), sent through
-    one session per client instead of a new `requests` session per call."""
+    one session per client instead of a new `requests` session per call. HttpRequests is the
+    client's own (private) transport: requirements.txt pins the client, and the search tests
+    exercise this path on every run."""
 
     def __init__(self, config, session: requests.Session):
         super().__init__(config)
