@@ -89,12 +89,15 @@ def search_params(query: JobQuery, now) -> dict:
     return params
 
 
-def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[str]]:
+def search_requests(query: JobQuery, now, uid: str,
+                    listings: bool = False) -> tuple[list[dict], list[str]]:
     """The multi-search the app sends: the search itself, then for each filter group in use
     its counts as if that group were not selected, so a coder can widen Cardiology to
-    Cardiology or Radiology (disjunctive facets). Returns (queries, the facet each extra
-    query counts)."""
+    Cardiology or Radiology (disjunctive facets). With `listings` (the API) the hits carry
+    their stored listings. Returns (queries, the facet each extra query counts)."""
     queries = [{"indexUid": uid, **search_params(query, now)}]
+    if listings:
+        queries[0]["attributesToRetrieve"] = [*queries[0]["attributesToRetrieve"], "listing"]
     attributes = []
     for f in FILTERS:
         if query.filters.get(f.param):
@@ -108,9 +111,8 @@ def search_requests(query: JobQuery, now, uid: str) -> tuple[list[dict], list[st
 
 def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     now = utcnow()
-    queries, attributes = search_requests(query, now, search_client.index_uid("jobs"))
-    if not hydrate:
-        queries[0]["attributesToRetrieve"] = [*queries[0]["attributesToRetrieve"], "listing"]
+    queries, attributes = search_requests(query, now, search_client.index_uid("jobs"),
+                                          listings=not hydrate)
     results = search_client.search_client().multi_search(queries)["results"]
     result = results[0]
     for attribute, counts in zip(attributes, results[1:], strict=True):
