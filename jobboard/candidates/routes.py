@@ -2,7 +2,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from jobboard import vocab
 from jobboard.auth.decorators import coder_required, employer_required
 from jobboard.candidates import services
 from jobboard.candidates.forms import InviteForm
@@ -23,7 +22,7 @@ def search():
     results = services.search(query, current_user.company_id)
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template("candidates/search.html", query=query, problems=problems,
-                           results=results, args=args, vocab=vocab, sorts=services.SORTS,
+                           results=results, args=args, sorts=services.SORTS,
                            has_open_jobs=services.has_open_jobs(current_user.company_id))
 
 
@@ -55,16 +54,16 @@ def invite(coder_id: int):
     status = 400 if form.is_submitted() else 200
     invited = services.invited_jobs(current_user.company_id, coder_id)
     return render_template("candidates/invite.html", form=form, profile=profile, jobs=jobs,
-                           invited=invited, vocab=vocab), status
+                           invited=invited), status
 
 
 @bp.get("/employer/invitations")
 @employer_required
 def sent():
     pagination = services.company_invitations(current_user.company_id, page_number())
-    applications = {i.id: services.application_for(i) for i in pagination.items}
+    applications = services.applications_for(pagination.items)
     return render_template("candidates/sent.html", pagination=pagination,
-                           applications=applications, vocab=vocab)
+                           applications=applications)
 
 
 @bp.get("/coder/invitations")

@@ -289,13 +289,20 @@ def company_invitations(company_id: int, page: int):
         page=page, per_page=PER_PAGE, error_out=False)
 
 
-def application_for(invitation: Invitation) -> Application | None:
-    """The application that accepted the invitation (what the employer may open)."""
-    if invitation.status != inv.ACCEPTED:
-        return None
-    return db.session.scalar(select(Application).where(
-        Application.job_id == invitation.job_id, Application.coder_id == invitation.coder_id)
-        .order_by(Application.attempt.desc()).limit(1))
+def applications_for(invitations: list[Invitation]) -> dict[int, Application]:
+    """invitation id -> the application that accepted it (what the employer may open), in
+    one query for a page of invitations."""
+    accepted = {(i.job_id, i.coder_id): i.id for i in invitations if i.status == inv.ACCEPTED}
+    if not accepted:
+        return {}
+    found: dict[int, Application] = {}
+    for a in db.session.scalars(select(Application).where(
+            Application.job_id.in_({job for job, _ in accepted}),
+            Application.coder_id.in_({coder for _, coder in accepted}))
+            .order_by(Application.attempt)):
+        if (key := accepted.get((a.job_id, a.coder_id))) is not None:
+            found[key] = a  # the latest attempt wins
+    return found
 
 
 def coder_invitations(coder: User, page: int):
