@@ -6,15 +6,14 @@ a profile saved while Meilisearch is down is searchable once it is back, and a p
 stops being findable (or an account deleted) is removed in the request that did it.
 """
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from jobboard import vocab
 from jobboard.codes.formats import recognise
 from jobboard.extensions import db
 from jobboard.models import CoderProfile, User
 from jobboard.search.documents import code_prefixes
+from jobboard.search.settings import COMPARISON, EQUALITY
 
-EQUALITY = {"facetSearch": False, "filter": {"equality": True, "comparison": False}}
 SETTINGS = {
     "searchableAttributes": ["codes", "headline", "specialty_names", "credentials",
                              "state_name"],
@@ -22,8 +21,7 @@ SETTINGS = {
     "filterableAttributes": [
         {"attributePatterns": ["id", "credentials", "specialties", "codes", "code_prefixes",
                                "state", "remote", "availability"], "features": EQUALITY},
-        {"attributePatterns": ["years", "updated_at"],
-         "features": {"facetSearch": False, "filter": {"equality": True, "comparison": True}}},
+        {"attributePatterns": ["years", "updated_at"], "features": COMPARISON},
     ],
     "sortableAttributes": ["updated_at", "years"],
     "typoTolerance": {"enabled": True, "disableOnAttributes": ["codes", "credentials"],
@@ -64,8 +62,7 @@ def document(profile: CoderProfile) -> dict:
 
 def documents(user_ids: list[int]) -> list[dict]:
     """Documents for those of these coders who are findable; the others are to be deleted."""
-    rows = db.session.scalars(findable_profiles().where(CoderProfile.user_id.in_(user_ids))
-                              .options(joinedload(CoderProfile.user))).all()
+    rows = db.session.scalars(findable_profiles().where(CoderProfile.user_id.in_(user_ids))).all()
     return [document(p) for p in rows]
 
 
