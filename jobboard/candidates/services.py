@@ -184,7 +184,8 @@ def search(query: CandidateQuery, company_id: int) -> CandidatePage:
     invited: dict[int, dict[int, Invitation]] = {}
     if rows:
         for invitation in db.session.scalars(select(Invitation).where(
-                Invitation.company_id == company_id, Invitation.coder_id.in_(list(rows)))):
+                Invitation.company_id == company_id, Invitation.coder_id.in_(list(rows)))
+                .options(selectinload(Invitation.job))):  # the page names each job
             invited.setdefault(invitation.coder_id, {})[invitation.job_id] = invitation
     candidates = [Candidate(rows[i], invited.get(i, {})) for i in ids if i in rows]
     return CandidatePage(candidates, total, query.page, max(1, -(-total // PER_PAGE)), degraded)
