@@ -199,10 +199,7 @@ def reindex(batch: int = BATCH, progress=None) -> int:
     finally:
         if collecting:
             gc.enable()
-    for uid in tasks:
-        check_task(wait(uid, 600_000))
-    check_task(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
-    check_task(wait(c.delete_index(fresh).task_uid))
+    swap_in(live, fresh, tasks)
     # Rows up to the mark are reflected in the rebuilt index; later changes may not be,
     # so they are pushed again.
     jobs_only = SearchOutbox.job_id.is_not(None)  # the coders index was not rebuilt
@@ -229,11 +226,18 @@ def reindex_coders() -> int:
     for docs in coders_index.all_documents():
         tasks.append(c.index(fresh).add_documents(docs, primary_key="id").task_uid)
         count += len(docs)
+    swap_in(live, fresh, tasks)
+    return count
+
+
+def swap_in(live: str, fresh: str, tasks: list[int]) -> None:
+    """Once the rebuild's indexing tasks succeeded, make the fresh index the live one and drop
+    the old: searches never see an empty index."""
+    c = client()
     for uid in tasks:
         check_task(wait(uid, 600_000))
     check_task(wait(c.swap_indexes([{"indexes": [live, fresh]}]).task_uid))
     check_task(wait(c.delete_index(fresh).task_uid))
-    return count
 
 
 def available() -> bool:

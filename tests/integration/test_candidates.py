@@ -219,3 +219,16 @@ def test_a_profile_saved_while_search_is_down_is_findable_once_it_is_back(app, c
     assert _indexed_ids() == set() and sync.pending_count() >= 1
     sync.drain(ignore_backoff=True)
     assert _indexed_ids() == {coder.id}
+
+
+def test_a_rebuild_of_the_coders_index_holds_exactly_the_findable_profiles(app, ctx, search):
+    from jobboard.search import sync
+    from jobboard.search.client import wait
+    shown, hidden = _findable(), _findable(findable=False)
+    wait(client().index(index_uid("coders")).delete_all_documents().task_uid)  # data lost
+    assert _indexed_ids() == set()
+    assert sync.reindex_coders() == 1
+    assert _indexed_ids() == {shown.id} and hidden.id not in _indexed_ids()
+    prefix = index_uid("")
+    uids = [i.uid for i in client().get_indexes({"limit": 1000})["results"]]
+    assert sorted(u for u in uids if u.startswith(prefix)) == [prefix + "coders", prefix + "jobs"]
