@@ -170,3 +170,34 @@ def test_a_request_meilisearch_refuses_does_not_send_other_searches_to_the_datab
         assert not breaker().is_open
     body = client.get("/api/v1/jobs?q=38206").json
     assert not body["degraded"] and body["total"] == 1
+
+
+def test_a_restarted_server_is_searched_again_on_a_new_connection(app, client, own_server):
+    """Searches keep their connection to Meilisearch alive; after a restart that connection
+    is dead, and the next search opens a new one instead of failing over to the database
+    for a whole cool-down."""
+    from jobboard.search.breaker import breaker
+    with app.app_context():
+        make.job(make.employer(), title="Stem cell coder", codes="38206")
+    assert client.get("/api/v1/jobs?q=38206").json["degraded"] is False
+    own_server.stop()
+    own_server.start()  # same port, new process: the kept connection is closed
+    body = client.get("/api/v1/jobs?q=38206").json
+    assert body["degraded"] is False and body["total"] == 1
+    with app.app_context():
+        assert not breaker().is_open
+
+
+def test_the_clients_errors_keep_meilisearchs_code_and_name_a_refused_connection(
+        app, search, monkeypatch):
+    from meilisearch.errors import MeilisearchApiError, MeilisearchCommunicationError
+
+    from jobboard.search.client import client
+    from jobboard.search.server import free_port
+    with app.app_context():
+        with pytest.raises(MeilisearchApiError) as refused:
+            client().get_key("00000000-0000-0000-0000-000000000000")
+        assert refused.value.status_code == 404 and refused.value.code == "api_key_not_found"
+        monkeypatch.setitem(app.config, "MEILI_URL", f"http://127.0.0.1:{free_port()}")
+        with pytest.raises(MeilisearchCommunicationError):
+            client().get_keys()
