@@ -9,7 +9,6 @@ from sqlalchemy import select
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job
-from jobboard.models.job import is_open as job_is_open
 from jobboard.models.job import listing_loads
 from jobboard.search import client as search_client
 from jobboard.search import sql
@@ -97,6 +96,11 @@ def search_requests(query: JobQuery, now, uid: str,
     their stored listings. Returns (queries, the facet each extra query counts)."""
     queries = [{"indexUid": uid, **search_params(query, now)}]
     if listings:
+        # The API serves the stored listing as it is: no highlighted title, no matched
+        # meanings, so Meilisearch is not asked to work them out.
+        for unused in ("attributesToHighlight", "highlightPreTag", "highlightPostTag",
+                       "showMatchesPosition"):
+            queries[0].pop(unused)
         queries[0]["attributesToRetrieve"] = [*queries[0]["attributesToRetrieve"], "listing"]
     attributes = []
     for f in FILTERS:
@@ -129,11 +133,8 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
                       per_page=query.per_page, facets=result.get("facetDistribution", {}))
     if not hydrate and all("listing" in hit for hit in hits):  # else: indexed before listings
         # The database is the truth: a hit whose job closed a moment ago is dropped, without
-        # loading the rows. Read by primary key and the rule applied here (with the status in
-        # the WHERE clause SQLite scanned every published job).
-        still_open = {i for i, status, expires in db.session.execute(
-            select(Job.id, Job.status, Job.expires_at).where(Job.id.in_(ids)))
-            if job_is_open(status, expires, now)}
+        # loading the rows.
+        still_open = sql.still_open(ids, now)
         page.listings = [hit["listing"] for hit in hits if hit["id"] in still_open]
         return page
     by_id = {job.id: job for job in db.session.scalars(

@@ -20,6 +20,29 @@ def open_jobs(now: datetime):
     return and_(Job.status == st.PUBLISHED, or_(Job.expires_at.is_(None), Job.expires_at > now))
 
 
+def still_open(ids: list[int], now: datetime) -> set[int]:
+    """Which of these jobs are open (the rule of `open_jobs`), on every search from the index.
+
+    One statement through the driver: through SQLAlchemy the same check cost 0.4 ms of a
+    search's 4 ms of the app's own time, about 0.1 ms so (measured on SQLite). Read by
+    primary key with the rule as a column: with the status in the WHERE clause SQLite chose
+    the status index and scanned every published job."""
+    if not ids:
+        return set()
+    engine = db.engine
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    to_db = Job.__table__.c.expires_at.type.bind_processor(engine.dialect)
+    statement = (f"SELECT id, status = {mark} AND (expires_at IS NULL OR expires_at > {mark}) "
+                 f"FROM job WHERE id IN ({', '.join([mark] * len(ids))})")
+    with engine.connect() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(statement, (st.PUBLISHED, to_db(now) if to_db else now, *ids))
+            return {job_id for job_id, is_open in cursor.fetchall() if is_open}
+        finally:
+            cursor.close()
+
+
 def _annual(column):
     return case((Job.salary_period == "hour", column * vocab.HOURS_PER_YEAR), else_=column)
 
