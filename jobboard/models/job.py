@@ -142,11 +142,11 @@ class Job(db.Model):
 
     @property
     def annual_salary_min(self) -> int | None:
-        return _annual(self.salary_min, self.salary_period)
+        return annual_pay(self.salary_min, self.salary_period)
 
     @property
     def annual_salary_max(self) -> int | None:
-        return _annual(self.salary_max, self.salary_period)
+        return annual_pay(self.salary_max, self.salary_period)
 
 
 # PostgreSQL only: a GIN index on the full-text vector of search_text (SQLite has no GIN;
@@ -169,7 +169,7 @@ def listing_loads() -> tuple:
             selectinload(Job.credentials), selectinload(Job.company))
 
 
-def _annual(amount: Decimal | None, period: str | None) -> int | None:
+def annual_pay(amount: Decimal | None, period: str | None) -> int | None:
     if amount is None:
         return None
     factor = vocab.HOURS_PER_YEAR if period == "hour" else 1

@@ -1,9 +1,17 @@
 """A job as a search document: only what a listing shows or is searched by."""
 import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
 
 from jobboard import vocab
 from jobboard.codes.formats import CPT, ICD10CM
-from jobboard.models import Job
+from jobboard.extensions import db
+from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty
+from jobboard.models import job as job_model
 from jobboard.search.filters import qualifying_credentials
 
 _MARKUP = re.compile(r"[*_`#>\[\]()]+")
@@ -27,7 +35,7 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def listing(job: Job) -> dict:
+def listing(job: "Job | JobRow") -> dict:
     """The public listing as the API serves it (without its URLs): stored in the search
     document, so an API search answers from Meilisearch without loading rows."""
     return {
@@ -52,7 +60,7 @@ def listing(job: Job) -> dict:
     }
 
 
-def document(job: Job) -> dict:
+def document(job: "Job | JobRow") -> dict:
     creds = job.required_credentials + job.preferred_credentials
     return {
         "id": job.id,
@@ -81,3 +89,86 @@ def document(job: Job) -> dict:
         "expires_at": _timestamp(job.expires_at),
         "listing": listing(job),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Company:
+    name: str
+    is_verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    system: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    """A job as a full reindex reads it: what `document` reads of a Job, from four plain
+    statements per batch instead of ORM objects. Loading 20,000 jobs through the ORM took
+    most of a reindex's Python time (profiled), time taken from Meilisearch's indexing on
+    the same cores. `test_search` checks that both give the same documents."""
+    id: int
+    title: str
+    description: str
+    code_meanings: list | None
+    setting: str
+    work_mode: str
+    city: str | None
+    state: str | None
+    salary_min: Decimal | None
+    salary_max: Decimal | None
+    salary_period: str | None
+    employment_type: str
+    published_at: datetime | None
+    expires_at: datetime | None
+    company: _Company
+    codes: list[_Code]
+    specialty_slugs: list[str]
+    required_credentials: list[str]
+    preferred_credentials: list[str]
+
+    @property
+    def annual_salary_min(self) -> int | None:
+        return job_model.annual_pay(self.salary_min, self.salary_period)
+
+    @property
+    def annual_salary_max(self) -> int | None:
+        return job_model.annual_pay(self.salary_max, self.salary_period)
+
+
+_COLUMNS = ("id", "title", "description", "code_meanings", "setting", "work_mode", "city",
+            "state", "salary_min", "salary_max", "salary_period", "employment_type",
+            "published_at", "expires_at")
+
+
+def job_rows(where, after_id: int, limit: int) -> list[JobRow]:
+    """The next `limit` jobs matching `where` with ids above `after_id`, in id order."""
+    jobs = db.session.execute(
+        select(*(getattr(Job, c) for c in _COLUMNS), Company.name, Company.verified_at)
+        .join(Company, Job.company_id == Company.id)
+        .where(where, Job.id > after_id).order_by(Job.id).limit(limit)).all()
+    if not jobs:
+        return []
+    ids = [row.id for row in jobs]
+    codes, specialties = defaultdict(list), defaultdict(list)
+    credentials = defaultdict(lambda: {job_model.REQUIRED: [], job_model.PREFERRED: []})
+    for job_id, system, code in db.session.execute(
+            select(JobCode.job_id, JobCode.system, JobCode.code)
+            .where(JobCode.job_id.in_(ids)).order_by(JobCode.job_id, JobCode.position)):
+        codes[job_id].append(_Code(system, code))
+    for job_id, specialty in db.session.execute(
+            select(JobSpecialty.job_id, JobSpecialty.specialty)
+            .where(JobSpecialty.job_id.in_(ids))):
+        specialties[job_id].append(specialty)
+    for job_id, credential, requirement in db.session.execute(
+            select(JobCredential.job_id, JobCredential.credential, JobCredential.requirement)
+            .where(JobCredential.job_id.in_(ids))):
+        credentials[job_id][requirement].append(credential)
+    return [JobRow(*row[:len(_COLUMNS)],
+                   company=_Company(row.name, row.verified_at is not None),
+                   codes=codes[row.id], specialty_slugs=sorted(specialties[row.id]),
+                   required_credentials=sorted(credentials[row.id][job_model.REQUIRED]),
+                   preferred_credentials=sorted(credentials[row.id][job_model.PREFERRED]))
+            for row in jobs]

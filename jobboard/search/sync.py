@@ -1,12 +1,11 @@
 """Keeping the jobs index in step with the database: setup, outbox drain, full reindex."""
-import gc
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import orjson
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import defer
 
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -15,7 +14,7 @@ from jobboard.models.job import listing_loads
 from jobboard.search import settings
 from jobboard.search.breaker import breaker, cooldown
 from jobboard.search.client import SEARCH_ERRORS, client, ensure_search_key, index_uid, wait
-from jobboard.search.documents import document
+from jobboard.search.documents import document, job_rows
 from jobboard.search.sql import open_jobs
 
 log = logging.getLogger(__name__)
@@ -174,31 +173,15 @@ def reindex(batch: int = BATCH, progress=None) -> int:
     apply_settings(fresh)
     count, last_id, tasks = 0, 0, []
     index = c.index(fresh)
-    # Loading thousands of rows through the ORM set off Python's cycle collector again and
-    # again: paused, building the documents took half the time (measured, 10,000 jobs: 4.2 s
-    # -> 2.0 s). It runs once every ten batches instead, so memory stays bounded.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        while True:
-            jobs = db.session.scalars(
-                select(Job).where(open_jobs(started), Job.id > last_id).order_by(Job.id)
-                .limit(batch).options(*listing_loads(), defer(Job.search_text))).all()
-            if not jobs:
-                break
-            # Enqueue without waiting: Meilisearch indexes one batch while the next is read.
-            tasks.append(index.add_documents([document(j) for j in jobs],
-                                             primary_key="id").task_uid)
-            count += len(jobs)
-            last_id = jobs[-1].id
-            if progress:
-                progress(len(jobs))
-            db.session.expunge_all()
-            if len(tasks) % 10 == 0:
-                gc.collect()
-    finally:
-        if collecting:
-            gc.enable()
+    while batch_rows := job_rows(open_jobs(started), last_id, batch):
+        # Enqueue without waiting: Meilisearch indexes one batch while the next is read.
+        # orjson: the standard library's encoder took a tenth of the reindex's Python time.
+        tasks.append(index.add_documents_json(
+            orjson.dumps([document(j) for j in batch_rows]), primary_key="id").task_uid)
+        count += len(batch_rows)
+        last_id = batch_rows[-1].id
+        if progress:
+            progress(len(batch_rows))
     swap_in(live, fresh, tasks)
     # Rows up to the mark are reflected in the rebuilt index; later changes may not be,
     # so they are pushed again.

@@ -3,7 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -306,3 +306,73 @@ def test_searches_use_a_key_that_can_search_and_nothing_else(app, client, search
         with pytest.raises(MeilisearchApiError):
             restricted.get_keys()  # and it cannot read the other keys either
     assert titles(client, "/api/v1/jobs?q=38206") == ["Stem cell coder"]
+
+
+def test_a_job_closed_while_the_index_is_behind_is_left_out_of_search(app, client, search):
+    """The database is the truth for each hit: a job closed without its index update (search
+    was unreachable at that moment) is not served, on the API or the page."""
+    with app.app_context():
+        employer = make.employer()
+        kept = post(employer, title="Kept coder", codes="38206")
+        gone = post(employer, title="Closed coder", codes="38206")
+        later = post(employer, title="Expired coder", codes="38206")
+        db.session.execute(update(Job).where(Job.id == gone.id).values(status="closed"))
+        db.session.execute(update(Job).where(Job.id == later.id)
+                           .values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()  # written behind the outbox's back: the index still has both
+        indexed = meili().index(index_uid("jobs")).search("38206")["hits"]
+        assert {h["id"] for h in indexed} == {kept.id, gone.id, later.id}
+    assert titles(client, "/api/v1/jobs?q=38206") == ["Kept coder"]
+    html = client.get("/jobs?q=38206").get_data(as_text=True)
+    assert "Kept coder" in html and "Closed coder" not in html and "Expired coder" not in html
+
+
+def test_the_open_check_of_search_hits_follows_the_open_rule(app):
+    from jobboard.search.sql import open_jobs, still_open
+    with app.app_context():
+        employer = make.employer()
+        jobs = {name: post(employer, title=name) for name in
+                ("open", "no expiry", "expired", "expires now", "closed", "filled")}
+        jobs["draft"] = make.job(employer, publish=False)
+        now = utcnow()
+        jobs["no expiry"].expires_at = None
+        jobs["expired"].expires_at = now - timedelta(seconds=1)
+        jobs["expires now"].expires_at = now  # open until, not at, its expiry
+        jobs["closed"].status, jobs["filled"].status = "closed", "filled"
+        db.session.commit()
+        ids = [job.id for job in jobs.values()] + [10**9]  # and one that does not exist
+        assert still_open(ids, now) == {jobs["open"].id, jobs["no expiry"].id}
+        assert still_open(ids, now) == set(db.session.scalars(
+            select(Job.id).where(Job.id.in_(ids), open_jobs(now))))
+        assert still_open([], now) == set()
+
+
+def test_a_reindex_reads_the_same_documents_as_a_single_update(app):
+    """A full reindex reads jobs as plain rows in batches; a job's own update reads it
+    through the ORM. Both must give the index the same document."""
+    from jobboard.models import Company
+    from jobboard.models.job import listing_loads
+    from jobboard.search.documents import document, job_rows
+    from jobboard.search.sql import open_jobs
+    with app.app_context():
+        employer, other = make.employer(), make.employer()
+        post(employer, codes="38206, C92.00, J9035, 30233N1", title="Every system")
+        post(employer, codes="99214", required_credentials=[], preferred_credentials=[],
+             specialties=["emergency-department", "cardiology"], salary_min=Decimal("31.50"),
+             salary_max=None, salary_period="hour", city=None, state=None)
+        post(employer, codes="E11.9, Z79.4", required_credentials=["CRC", "CPC"],
+             preferred_credentials=["CCS", "RHIT"], work_mode="onsite", city="Austin",
+             state="TX", salary_min=None, salary_max=None, salary_period=None)
+        post(other, codes="93306").expires_at = None
+        db.session.get(Company, other.company_id).verified_at = None  # verified, then not
+        make.job(employer, publish=False)  # a draft: in neither
+        db.session.commit()
+        now = utcnow()
+        rows = job_rows(open_jobs(now), 0, 100)
+        by_orm = db.session.scalars(select(Job).where(open_jobs(now)).order_by(Job.id)
+                                    .options(*listing_loads())).all()
+        assert [document(r) for r in rows] == [document(j) for j in by_orm]
+        assert len(rows) == 4
+        # In id order, from after the given id, at most the given number: how it pages.
+        assert [r.id for r in job_rows(open_jobs(now), rows[0].id, 2)] == \
+            [rows[1].id, rows[2].id]
