@@ -160,7 +160,10 @@ def main() -> None:
             # The same documents, built once, then added raw in the same batch size and
             # encoding (orjson, as the reindex sends them).
             t = time.perf_counter()
-            docs = [document(j) for j in job_rows(Job.status == "published", 0, args.jobs * 2)]
+            docs: list[dict] = []
+            while rows := job_rows(Job.status == "published", docs[-1]["id"] if docs else 0,
+                                   sync.BATCH):
+                docs += [document(j) for j in rows]
             build_s = time.perf_counter() - t
             raw = client().index("raw_jobs")
             wait(client().create_index("raw_jobs", {"primaryKey": "id"}).task_uid)

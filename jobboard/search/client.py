@@ -57,7 +57,7 @@ class _KeptAliveRequests(HttpRequests):
     this path on every run.
 
     Measured on 20,000 postings (bench/README.md): the same multi-search took 5.9 ms through
-    `requests` on a new connection and 4.3 ms here; the app's own CPU for it went from
+    `requests` on a new connection, about 4.4 ms here; the app's own CPU for it went from
     1.1 ms through urllib3 to 0.6 ms. Replies are asked for uncompressed: gzip makes
     Meilisearch stream a chunked reply, and a kept-alive connection then waits ~40 ms for
     the delayed ACK before its last chunk; on loopback compression only costs time."""
