@@ -79,15 +79,15 @@ def _icd_loaded() -> bool:
                              .limit(1)) is not None
 
 
-def _label(term: CodeTerm) -> tuple[str, str | None, bool]:
-    """(label, catalog title, whether it names one code that jobs are tagged with)."""
+def _label(term: CodeTerm, entry: CatalogCode | None) -> tuple[str, str | None, bool]:
+    """(label, catalog title, whether it names one code that jobs are tagged with); `entry`
+    is the catalog's entry of an ICD-10-CM term."""
     if term.kind == RANGE_:
         low, high = term.value.split("-")
         return f"CPT {low}–{high}", None, False
     if term.kind == FAMILY_:
         return f"Codes starting {term.value}", None, False
     if term.kind == ICD:
-        entry = _entry(ICD10CM, term.value)
         if entry is not None and entry.kind == kinds.CODE:  # a leaf: nothing under it
             return f"Jobs tagged {term.value}", entry.title, True
         return f"Codes under {term.value}", entry.title if entry is not None else None, False
@@ -136,8 +136,10 @@ def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
 def read(query: JobQuery, total: int) -> Reading:
     reading = Reading()
     word_q = query.q_without(query.word_tokens)
+    icd_entries = {term.value: _entry(ICD10CM, term.value)  # each read once
+                   for term in query.terms if term.kind == ICD}
     for term in query.terms:
-        label, title, tagged = _label(term)
+        label, title, tagged = _label(term, icd_entries.get(term.value))
         reading.parts.append(Part(label, term.kind, query.q_without(term.tokens),
                                   code=term.value if term.kind in (CODE, ICD) else None,
                                   title=title, tagged=tagged))
@@ -160,9 +162,9 @@ def read(query: JobQuery, total: int) -> Reading:
                     f"{term.value} is searched as the HCPCS code {term.value}; the ICD-10-CM "
                     f"code is written with a dot.",
                     [(dotted, _replace(query, term.tokens, dotted))]))
-        if term.kind == ICD:
+        if term.kind == ICD and icd_entries[term.value] is None:
             icd_loaded = _icd_loaded() if icd_loaded is None else icd_loaded
-            if icd_loaded and _entry(ICD10CM, term.value) is None:
+            if icd_loaded:
                 nearby = nearby_icd(term.value)
                 reading.suggestions.append(Suggestion(
                     f"{term.value} is not an ICD-10-CM code.",
