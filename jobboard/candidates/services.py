@@ -124,10 +124,10 @@ def meili_filter(query: CandidateQuery) -> list:
 
 
 def _meili_ids(query: CandidateQuery) -> tuple[list[int], int]:
-    from jobboard.search.client import index_uid, search_client
+    from jobboard.search.client import search_index
     sort = {"recent": ["updated_at:desc"], "years": ["years:desc", "updated_at:desc"]}.get(
         query.sort)
-    result = search_client().index(index_uid("coders")).search(query.q, {
+    result = search_index("coders").search(query.q, {
         "filter": meili_filter(query), "page": query.page, "hitsPerPage": PER_PAGE,
         **({"sort": sort} if sort else {})})
     return [h["id"] for h in result["hits"]], result.get("totalHits", 0)

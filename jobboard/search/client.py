@@ -177,6 +177,16 @@ def ensure_search_key() -> str:
     return c.create_key(search_key_options()).key
 
 
+def search_index(name: str):
+    """One of the app's indexes, to search with the search-only key over the client's
+    kept-alive connection (an index of the official client otherwise sends each call
+    through a new `requests` session and connection)."""
+    found = search_client()
+    index = found.index(index_uid(name))
+    index.http = found.http
+    return index
+
+
 def search_client() -> meilisearch.Client:
     """A client with the search-only key, looked up once per process and server."""
     cfg = current_app.config

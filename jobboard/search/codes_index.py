@@ -13,7 +13,7 @@ from jobboard.search.client import (
     client,
     configured,
     index_uid,
-    search_client,
+    search_index,
     wait,
 )
 from jobboard.search.sync import TaskFailed, check_task, index_exists
@@ -85,7 +85,7 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
 
 
 def _meili_lookup(q: str, limit: int) -> list[dict]:
-    index = search_client().index(index_uid("codes"))
+    index = search_index("codes")
     ref = recognise(q)
     if ref:  # a whole code: exactly that code, never a neighbour by typo
         result = index.search("", {"filter": f'code = "{ref.code}"', "limit": limit})
