@@ -8,9 +8,8 @@ import re
 from dataclasses import asdict
 from decimal import Decimal
 from functools import wraps
-from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from pydantic import ValidationError
 from spectree import Response, SpecTree
 from spectree.models import SecureType, SecurityScheme, SecuritySchemeData
@@ -24,6 +23,7 @@ from jobboard.extensions import csrf, limiter
 from jobboard.insights import services as insights
 from jobboard.insights.routes import SECTIONS, slice_from
 from jobboard.jobs import services as job_services
+from jobboard.links import with_query
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st
 from jobboard.search import reading
@@ -136,10 +136,7 @@ def jobs():
 
 
 def search_url(**args) -> str:
-    """A search address with these parameters: the route's address built once, not a url_for
-    per link (seven a search, a tenth of the app's own time on it, profiled)."""
-    base = g.get("search_url") or g.setdefault("search_url", url_for("api.jobs", _external=True))
-    return f"{base}?{urlencode(args, doseq=True)}" if args else base
+    return with_query("api.jobs", args, external=True)
 
 
 def page_links(page: int, per_page: int, total: int) -> dict:

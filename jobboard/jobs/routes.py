@@ -19,6 +19,7 @@ from jobboard.forms import show_errors
 from jobboard.insights import services as insights
 from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
+from jobboard.links import with_query
 from jobboard.models import Job
 from jobboard.models import job as st
 from jobboard.pagination import page_number
@@ -44,7 +45,7 @@ def search_url(name: str, value: str | None = None, add: bool = True) -> str:
     if add and value is not None:
         values.append(value)
     args.setlist(name, values)
-    return url_for("jobs.browse", **args.to_dict(flat=False))
+    return with_query("jobs.browse", args)
 
 
 def search_url_with_q(q: str) -> str:
@@ -52,7 +53,7 @@ def search_url_with_q(q: str) -> str:
     args = MultiDict(request.args)
     args.pop("page", None)
     args.setlist("q", [q] if q else [])
-    return url_for("jobs.browse", **args.to_dict(flat=False))
+    return with_query("jobs.browse", args)
 
 
 def facet_groups(query, page):

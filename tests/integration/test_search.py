@@ -376,3 +376,23 @@ def test_a_reindex_reads_the_same_documents_as_a_single_update(app):
         # In id order, from after the given id, at most the given number: how it pages.
         assert [r.id for r in job_rows(open_jobs(now), rows[0].id, 2)] == \
             [rows[1].id, rows[2].id]
+
+
+def test_search_links_built_once_per_request_are_url_fors_own(app):
+    """Result pages link to themselves once per facet, chip and code tag: those links come
+    from one url_for per request and must be exactly what url_for would write."""
+    from flask import request, url_for
+    from werkzeug.datastructures import MultiDict
+
+    from jobboard.links import with_query
+    from jobboard.templating import code_url
+    with app.test_request_context("/jobs?q=38206,%2038207&specialty=cardiology"
+                                  "&specialty=radiology&state=tx&note=a/b%20c%26%C3%A9"):
+        args = MultiDict(request.args)
+        assert with_query("jobs.browse", args) == \
+            url_for("jobs.browse", **args.to_dict(flat=False))
+        assert with_query("api.jobs", {**args.to_dict(flat=False), "page": 2}, external=True) \
+            == url_for("api.jobs", **args.to_dict(flat=False), page=2, _external=True)
+        assert with_query("jobs.browse", MultiDict()) == url_for("jobs.browse")
+        for code in ("38206", "C92.00", "J9035", "0W9G3ZZ", "a b/c"):
+            assert code_url(code) == url_for("codes.page", code=code)
