@@ -1,4 +1,5 @@
-"""Absolute links to the site (mail, feeds, sitemaps), built the same in a request or a worker."""
+"""Links: absolute ones to the site (mail, feeds, sitemaps), built the same in a request or a
+worker, and a request's links to a page with a query string (search pages and the API)."""
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, url_for
