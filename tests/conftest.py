@@ -135,6 +135,8 @@ def app(_app, smtp_server):
     yield _app
     from jobboard.insights.services import clear_cache
     clear_cache()  # pay figures are cached per slice: not across tests
+    from jobboard.codes import cached
+    cached.forget()  # what searches read of the catalog: some tests change the catalog
     _app.config["MEILI_URL"] = None
     _app.config["MEILI_MASTER_KEY"] = None
     _app.config["MEILI_INDEX_PREFIX"] = ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select
 
+from jobboard.codes import cached
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, PATTERNS, normalise
 from jobboard.extensions import db
 from jobboard.models import CatalogCode
@@ -135,6 +136,7 @@ def load_reference_data() -> int:
         licensed.notes = {**(licensed.notes or {}), **row["notes"], "ours": not theirs}
     db.session.execute(insert(CatalogCode), rows)
     db.session.commit()
+    cached.forget()
     return len(rows)
 
 
@@ -191,6 +193,7 @@ def load_icd10cm(batch: int = 5000, progress=None) -> int:
         if progress:
             progress(len(rows[i:i + batch]))
     db.session.commit()
+    cached.forget()
     return len(rows)
 
 
@@ -240,5 +243,6 @@ def import_descriptors(path: str | Path, system: str, source: str) -> ImportRepo
         entry.source = source[:40]
         db.session.add(entry)
     db.session.commit()
+    cached.forget()
     report.loaded = len(rows)
     return report

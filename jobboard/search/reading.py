@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from jobboard.codes import cached
+from jobboard.codes.cached import Known
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM
 from jobboard.codes.services import nearby_icd
 from jobboard.database import utcnow
 from jobboard.extensions import db
-from jobboard.models import CatalogCode, Job, JobCode
+from jobboard.models import Job, JobCode
 from jobboard.models import code as kinds
 from jobboard.search.query import CODE, DOTLESS_ICD, FAMILY_, ICD, RANGE_, CodeTerm, JobQuery
 from jobboard.search.sql import open_jobs
@@ -69,17 +71,7 @@ class Reading:
         return "".join(text for text, _ in self.headline)
 
 
-def _entry(system: str, code: str) -> CatalogCode | None:
-    return db.session.scalar(select(CatalogCode).where(CatalogCode.system == system,
-                                                       CatalogCode.code == code))
-
-
-def _icd_loaded() -> bool:
-    return db.session.scalar(select(CatalogCode.id).where(CatalogCode.system == ICD10CM)
-                             .limit(1)) is not None
-
-
-def _label(term: CodeTerm, entry: CatalogCode | None) -> tuple[str, str | None, bool]:
+def _label(term: CodeTerm, entry: Known | None) -> tuple[str, str | None, bool]:
     """(label, catalog title, whether it names one code that jobs are tagged with); `entry`
     is the catalog's entry of an ICD-10-CM term."""
     if term.kind == RANGE_:
@@ -104,7 +96,7 @@ def _replace(query: JobQuery, indexes: tuple[int, ...], code: str) -> str:
 
 def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
     dotted = f"{token[:3]}.{token[3:]}"
-    if _entry(ICD10CM, dotted) is not None:
+    if cached.known(ICD10CM, dotted) is not None:
         return Suggestion(f"{token} looks like an ICD-10-CM code without its dot.",
                           [(dotted, _replace(query, (index,), dotted))])
     return Suggestion(f"{token} is not a code we know. ICD-10-CM codes keep their dot "
@@ -136,10 +128,9 @@ def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
 def read(query: JobQuery, total: int) -> Reading:
     reading = Reading()
     word_q = query.q_without(query.word_tokens)
-    icd_entries = {term.value: _entry(ICD10CM, term.value)  # each read once
-                   for term in query.terms if term.kind == ICD}
     for term in query.terms:
-        label, title, tagged = _label(term, icd_entries.get(term.value))
+        entry = cached.known(ICD10CM, term.value) if term.kind == ICD else None
+        label, title, tagged = _label(term, entry)
         reading.parts.append(Part(label, term.kind, query.q_without(term.tokens),
                                   code=term.value if term.kind in (CODE, ICD) else None,
                                   title=title, tagged=tagged))
@@ -152,23 +143,21 @@ def read(query: JobQuery, total: int) -> Reading:
     upper = [t.upper() for t in query.tokens]
     for token in query.dotless:
         reading.suggestions.append(_did_you_mean_dotted(query, token, upper.index(token)))
-    icd_loaded = None
     for term in query.terms:
         if term.system == HCPCS and DOTLESS_ICD.match(term.value) \
-                and _entry(HCPCS, term.value) is None:
+                and cached.known(HCPCS, term.value) is None:
             dotted = f"{term.value[:3]}.{term.value[3:]}"
-            if _entry(ICD10CM, dotted) is not None:
+            if cached.known(ICD10CM, dotted) is not None:
                 reading.suggestions.append(Suggestion(
                     f"{term.value} is searched as the HCPCS code {term.value}; the ICD-10-CM "
                     f"code is written with a dot.",
                     [(dotted, _replace(query, term.tokens, dotted))]))
-        if term.kind == ICD and icd_entries[term.value] is None:
-            icd_loaded = _icd_loaded() if icd_loaded is None else icd_loaded
-            if icd_loaded:
-                nearby = nearby_icd(term.value)
-                reading.suggestions.append(Suggestion(
-                    f"{term.value} is not an ICD-10-CM code.",
-                    [(c, _replace(query, term.tokens, c)) for c in nearby]))
+        if term.kind == ICD and cached.known(ICD10CM, term.value) is None \
+                and cached.loaded(ICD10CM):
+            nearby = nearby_icd(term.value)
+            reading.suggestions.append(Suggestion(
+                f"{term.value} is not an ICD-10-CM code.",
+                [(c, _replace(query, term.tokens, c)) for c in nearby]))
     if total == 0:
         for term in query.terms:
             if term.kind in (CODE, ICD):

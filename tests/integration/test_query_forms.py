@@ -6,7 +6,11 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from sqlalchemy import delete
 
+from jobboard.codes import catalog as catalog_module
+from jobboard.extensions import db
+from jobboard.models import CatalogCode
 from tests import factories as make
 
 JOBS = {  # title: (codes, work mode)
@@ -133,6 +137,23 @@ def test_a_dotless_or_unknown_code_gets_an_explanation_and_did_you_mean(board, c
     assert suggestion["message"] == "Z99.999 is not an ICD-10-CM code."
     assert suggestion["did_you_mean"] and all(d["code"].startswith("Z99")
                                               for d in suggestion["did_you_mean"])
+
+
+def test_a_code_imported_into_the_catalog_reads_as_known_on_the_next_search(
+        app, catalog, client, tmp_path):
+    """Workers keep what searches read of the catalog (codes/cached.py); an import in the
+    process forgets it, so the next search reads the new entry."""
+    assert _api(client, "C9200")["reading"]["suggestions"]  # HCPCS C9200 is not in our list
+    licence = tmp_path / "hcpcs-licence.csv"
+    licence.write_text("code,title\nC9200,A HCPCS code for this test\n")
+    try:
+        with app.app_context():
+            assert catalog_module.import_descriptors(licence, "HCPCS", "test-licence.csv").loaded
+        assert _api(client, "C9200")["reading"]["suggestions"] == []
+    finally:
+        with app.app_context():
+            db.session.execute(delete(CatalogCode).where(CatalogCode.source == "test-licence.csv"))
+            db.session.commit()
 
 
 def test_a_code_with_no_open_jobs_links_its_page_and_the_nearest_family_with_jobs(board, client):
