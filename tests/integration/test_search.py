@@ -376,6 +376,12 @@ def test_a_reindex_reads_the_same_documents_as_a_single_update(app):
         # In id order, from after the given id, at most the given number: how it pages.
         assert [r.id for r in job_rows(open_jobs(now), rows[0].id, 2)] == \
             [rows[1].id, rows[2].id]
+        # A run of closed jobs longer than a batch neither ends the paging nor leaves a job out.
+        for _ in range(3):
+            make.job(employer, publish=False)
+        last = post(employer, codes="38207", title="After the drafts")
+        db.session.commit()
+        assert [r.id for r in job_rows(open_jobs(now), rows[-1].id, 2)] == [last.id]
 
 
 def test_search_links_built_once_per_request_are_url_fors_own(app):
