@@ -44,6 +44,17 @@ def test_words_find_jobs_by_what_their_codes_mean(engine, client):
     assert _titles(client, "established patient") == {"Office visit coder"}
 
 
+def test_words_joined_by_a_slash_are_found_one_by_one(engine, app, client):
+    """Coders write "hematology/oncology" and "CPC/CCS". PostgreSQL's full-text parser reads
+    such a pair as one token (a file path), so the degraded search found neither word."""
+    with app.app_context():
+        make.job(make.employer(), title="Service line coder", codes="99214",
+                 description="Our hematology/oncology service line wants a CPC/CCS holder.",
+                 specialties=[], required_credentials=[], preferred_credentials=[])
+    for q in ("hematology", "oncology line", "CCS holder", "hematology/oncology"):
+        assert "Service line coder" in _titles(client, q), (engine, q)
+
+
 def test_a_hit_found_by_its_codes_meaning_says_why(engine, client):
     html = client.get("/jobs?q=leukemia").get_data(as_text=True)
     assert "Matched C92.00: Acute myeloblastic leukemia, not having achieved remission" in html
