@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from slugify import slugify
+from sqlalchemy import text
 
 from jobboard import vocab
 from jobboard.database import utcnow
@@ -195,6 +196,13 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     db.session.add_all(SearchOutbox(job_id=job_id)
                        for job_id in db.session.scalars(db.select(Job.id)))
     db.session.add_all(SearchOutbox(coder_id=coder.id) for coder in findable)
+    db.session.commit()
+    # After a bulk load the planner's statistics are stale until autovacuum comes by: on a
+    # freshly seeded PostgreSQL, the degraded word search scanned every job through the
+    # status index (1.1 s a statement at 20,000 postings) instead of the full-text index
+    # (3 ms). SQLite's plans improve with them too (its degraded searches 20-45% faster at
+    # 20,000 postings, measured).
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return {"employers": [u.email for u in employers], "coders": [u.email for u in coders],
             "admin": admin.email}
