@@ -200,7 +200,7 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     # After a bulk load the planner's statistics are stale until autovacuum comes by: on a
     # freshly seeded PostgreSQL, the degraded word search scanned every job through the
     # status index (1.1 s a statement at 20,000 postings) instead of the full-text index
-    # (3 ms). SQLite's plans improve with them too (its degraded searches 20-45% faster at
+    # (3 ms). SQLite's plans improve with them too (five degraded searches 17-45% faster at
     # 20,000 postings, measured).
     db.session.execute(text("ANALYZE"))
     db.session.commit()

@@ -2,9 +2,9 @@
 
 Reading a code search ("Codes under C92: Myeloid leukemia", "Did you mean C92.00?") asks
 whether each typed code is in the catalog and what it is called. The catalog changes only
-when `codes load` or `codes import` runs, and those two lookups were a third of the app's
-CPU for a search such as `J9035` or `C92.00` (0.6–1.5 ms of 1.3–2.8 ms, measured on 20,000
-postings), so each worker keeps the answers for CATALOG_SECONDS. A load or import in this
+when `codes load` or `codes import` runs, and those lookups cost a search such as `J9035` or
+`C92.00` 0.8–1.5 ms of its 2–2.8 ms of the app's CPU (measured on 20,000 postings), so each
+worker keeps the answers for CATALOG_SECONDS. A load or import in this
 process forgets them at once (`forget`, called by the loaders); other workers see the change
 within CATALOG_SECONDS.
 """
