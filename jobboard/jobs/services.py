@@ -191,11 +191,7 @@ def _apply_fields(job: Job, f: JobFields, codes) -> None:
 
 
 def search_text(job: Job, company_name: str | None = None) -> str:
-    """Everything a word search may match, in one text (the database search reads it).
-
-    Slashes are spaces: PostgreSQL's full-text parser reads "hematology/oncology" or
-    "CPC/CCS" as one token (a file path), and neither word was found (`sql.fts_words`
-    splits the words searched for the same way)."""
+    """Everything a word search may match, in one text (the database search reads it)."""
     parts = [
         job.title, company_name or (job.company.name if job.company else ""), job.city or "",
         job.state or "", vocab.US_STATES.get(job.state or "", ""),
@@ -205,7 +201,7 @@ def search_text(job: Job, company_name: str | None = None) -> str:
         *(c.credential for c in job.credentials), *(c.code for c in job.codes),
         job.description, *(job.code_meanings or []),
     ]
-    return "\n".join(p for p in parts if p).replace("/", " ")
+    return "\n".join(p for p in parts if p)
 
 
 def refresh_search_fields(job: Job, codes=None, meanings: Meanings | None = None) -> None:

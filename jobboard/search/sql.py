@@ -97,26 +97,24 @@ def conditions(query: JobQuery, now: datetime) -> list:
 
 
 def _fts_vector():
-    # The same expression as the migration's GIN index, so PostgreSQL uses it.
-    return func.to_tsvector(literal_column(f"'{FTS_CONFIG}'"), Job.search_text)
+    """The text as PostgreSQL indexes it: the same expression as the GIN index (migration
+    e5906e94c7ef), or PostgreSQL would not use the index.
 
-
-def fts_words(words: str) -> str:
-    """The words as the job's search text is written: a slash is a space (`search_text`)."""
-    return words.replace("/", " ")
-
-
-def _tsquery(words: str):
-    return func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), fts_words(words))
+    Read twice, as written and with slashes as spaces: the parser reads "hematology/oncology"
+    or "CPC/CCS" as one token (a file path), so neither word was found; "E/M" still is."""
+    return func.to_tsvector(literal_column(f"'{FTS_CONFIG}'"), Job.search_text.op("||")(
+        literal_column("' '")).op("||")(func.translate(
+            Job.search_text, literal_column("'/'"), literal_column("' '"))))
 
 
 def words_condition(words: str):
     """Every word somewhere in the job's text (title, description, company, place, labels,
     code meanings): full-text search on PostgreSQL, a scan elsewhere."""
     if db.engine.dialect.name == "postgresql":
-        return _fts_vector().op("@@")(_tsquery(words))
+        return _fts_vector().op("@@")(
+            func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), words))
     return and_(*(Job.search_text.ilike(f"%{w.replace('%', '').replace('_', '')}%")
-                  for w in fts_words(words).split()[:8]))
+                  for w in words.split()[:8]))
 
 
 def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False,
@@ -130,7 +128,8 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
     elif query.sort == "salary":
         order = [func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min), 0).desc(), *order]
     elif query.sort == "relevance" and query.words and db.engine.dialect.name == "postgresql":
-        order = [func.ts_rank(_fts_vector(), _tsquery(query.words)).desc(), *order]
+        order = [func.ts_rank(_fts_vector(), func.plainto_tsquery(
+            literal_column(f"'{FTS_CONFIG}'"), query.words)).desc(), *order]
     jobs = db.session.scalars(
         select(Job).where(*where).order_by(*order)
         .options(*listing_loads())

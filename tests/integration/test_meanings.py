@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, text
 from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job
 from jobboard.models.job import SEARCH_TEXT_FTS_INDEX
+from jobboard.search.sql import words_condition
 from tests import factories as make
 
 DESCRIPTION = "Abstract cases for our registry, remote, full time."
@@ -48,11 +49,16 @@ def test_words_joined_by_a_slash_are_found_one_by_one(engine, app, client):
     """Coders write "hematology/oncology" and "CPC/CCS". PostgreSQL's full-text parser reads
     such a pair as one token (a file path), so the degraded search found neither word."""
     with app.app_context():
-        make.job(make.employer(), title="Service line coder", codes="99214",
+        make.job(make.employer(), title="Service line coder", codes="J9035",
                  description="Our hematology/oncology service line wants a CPC/CCS holder.",
                  specialties=[], required_credentials=[], preferred_credentials=[])
+        make.job(make.employer(), title="Visit coder", codes="99214",
+                 description="E/M leveling for clinic visits.", specialties=[],
+                 required_credentials=[], preferred_credentials=[])
     for q in ("hematology", "oncology line", "CCS holder", "hematology/oncology"):
         assert "Service line coder" in _titles(client, q), (engine, q)
+    assert "Visit coder" in _titles(client, "E/M leveling")
+    assert "Service line coder" not in _titles(client, "E/M")  # no E/M code, no "E/M"
 
 
 def test_a_hit_found_by_its_codes_meaning_says_why(engine, client):
@@ -103,7 +109,12 @@ def test_the_search_text_is_indexed_for_full_text_search_on_postgresql(ctx):
         found = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"),
                                   {"n": SEARCH_TEXT_FTS_INDEX})
         assert found and "gin" in found
-        assert "to_tsvector('english'::regconfig, search_text)" in found
+        # The query's expression is the index's: PostgreSQL uses the index for it.
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text("EXPLAIN " + str(
+            select(Job.id).where(words_condition("oncology")).compile(
+                db.engine, compile_kwargs={"literal_binds": True})))))
+        assert SEARCH_TEXT_FTS_INDEX in plan, plan
     else:  # SQLite has no GIN index: the degraded search scans search_text
         assert db.session.scalar(text("SELECT name FROM sqlite_master WHERE name = :n"),
                                  {"n": SEARCH_TEXT_FTS_INDEX}) is None
