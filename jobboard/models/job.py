@@ -149,9 +149,11 @@ class Job(db.Model):
         return annual_pay(self.salary_max, self.salary_period)
 
 
-# PostgreSQL only: a GIN index on the full-text vector of search_text (SQLite has no GIN;
-# there the degraded search scans). Created by the migration, not declared on the model.
+# PostgreSQL only: the full-text vector of search_text in a generated column, with a GIN
+# index on it (SQLite has neither; there the degraded search scans). Created by the
+# migrations, not declared on the model.
 SEARCH_TEXT_FTS_INDEX = "ix_job_search_text_fts"
+SEARCH_VECTOR = "search_vector"
 FTS_CONFIG = "english"
 
 
