@@ -37,7 +37,12 @@ def still_open(ids: list[int], now: datetime) -> set[int]:
                  f"FROM job WHERE id IN ({', '.join([mark] * len(ids))})")
     # One statement, nothing to roll back: in autocommit PostgreSQL is not sent a BEGIN and a
     # ROLLBACK around it (0.54-0.73 -> 0.37-0.42 ms a search, measured at 20,000 postings).
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    # SQLite's driver begins no transaction for a SELECT; switching its isolation level there
+    # and back added a PRAGMA to every search (the check: 0.33 -> 0.13-0.2 ms in-process).
+    conn = engine.connect()
+    if engine.dialect.name != "sqlite":
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    with conn:
         cursor = conn.connection.cursor()
         try:
             cursor.execute(statement, (st.PUBLISHED, to_db(now) if to_db else now, *ids))
