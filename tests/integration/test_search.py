@@ -85,8 +85,11 @@ def test_remote_cpc_inpatient_finds_jobs_with_all_three(app, client, search):
     assert titles(client, "/api/v1/jobs?q=remote+CPC+inpatient") == ["Inpatient coder"]
 
 
-@pytest.fixture
-def cardiology_and_radiology(app, search):
+@pytest.fixture(params=["meilisearch", "sql"])
+def cardiology_and_radiology(request, app):
+    """Three jobs, searched through Meilisearch and through the database (no server)."""
+    if request.param == "meilisearch":
+        request.getfixturevalue("search")
     with app.app_context():
         e = make.employer()
         post(e, title="A", specialties=["cardiology"], work_mode="onsite", city="Austin",
