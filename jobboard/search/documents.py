@@ -13,6 +13,7 @@ from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as job_model
 from jobboard.search.filters import qualifying_credentials
+from jobboard.search.sql import among
 
 _MARKUP = re.compile(r"[*_`#>\[\]()]+")
 
@@ -169,15 +170,15 @@ def job_rows(where, after_id: int, limit: int) -> list[JobRow]:
     credentials = defaultdict(lambda: {job_model.REQUIRED: [], job_model.PREFERRED: []})
     for job_id, system, code in db.session.execute(
             select(JobCode.job_id, JobCode.system, JobCode.code)
-            .where(JobCode.job_id.in_(ids)).order_by(JobCode.job_id, JobCode.position)):
+            .where(among(JobCode.job_id, ids)).order_by(JobCode.job_id, JobCode.position)):
         codes[job_id].append(_Code(system, code))
     for job_id, specialty in db.session.execute(
             select(JobSpecialty.job_id, JobSpecialty.specialty)
-            .where(JobSpecialty.job_id.in_(ids))):
+            .where(among(JobSpecialty.job_id, ids))):
         specialties[job_id].append(specialty)
     for job_id, credential, requirement in db.session.execute(
             select(JobCredential.job_id, JobCredential.credential, JobCredential.requirement)
-            .where(JobCredential.job_id.in_(ids))):
+            .where(among(JobCredential.job_id, ids))):
         credentials[job_id][requirement].append(credential)
     return [JobRow(*row[:len(_COLUMNS)],
                    company=_Company(row.name, row.verified_at is not None),
