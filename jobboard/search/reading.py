@@ -82,6 +82,8 @@ def _label(term: CodeTerm, entry: Known | None) -> tuple[str, str | None, bool]:
     if term.kind == ICD:
         if entry is not None and entry.kind == kinds.CODE:  # a leaf: nothing under it
             return f"Jobs tagged {term.value}", entry.title, True
+        if entry is None and cached.loaded(ICD10CM):  # not a code at all: nothing under it
+            return f"Jobs tagged {term.value}", None, True
         return f"Codes under {term.value}", entry.title if entry is not None else None, False
     return f"Jobs tagged {term.value}", None, True
 

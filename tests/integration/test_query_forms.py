@@ -132,7 +132,8 @@ def test_a_dotless_or_unknown_code_gets_an_explanation_and_did_you_mean(board, c
     body = _api(client, "E119")
     assert body["reading"]["suggestions"][0]["did_you_mean"][0]["code"] == "E11.9"
 
-    body = _api(client, "Z99.999")  # well formed, not in ICD-10-CM
+    body = _api(client, "Z99.999")  # well formed, not in ICD-10-CM: nothing is under it
+    assert body["reading"]["summary"] == "Jobs tagged Z99.999"
     [suggestion] = body["reading"]["suggestions"]
     assert suggestion["message"] == "Z99.999 is not an ICD-10-CM code."
     assert suggestion["did_you_mean"] and all(d["code"].startswith("Z99")
