@@ -116,7 +116,8 @@ def describe(ref: CodeRef) -> CodeInfo:
                                       CatalogCode.parent_code == ref.code)
             .order_by(CatalogCode.code).limit(MAX_LISTED)))
     if ref.system == ICD10CM:
-        info.billable = own is not None and own.kind == kinds.CODE
+        # Unknown for a code the catalog lacks: neither a claim-ready code nor a heading.
+        info.billable = own.kind == kinds.CODE if own is not None else None
         # Excludes notes of the categories above apply to every code under them.
         info.inherited = [(a.code, name, a.notes[name]) for a in ancestors
                           if a.kind == kinds.CATEGORY for name in ("excludes1", "excludes2")

@@ -73,6 +73,10 @@ def test_the_dot_tells_icd10cm_from_hcpcs_on_the_pages(client, catalog):
 def test_a_valid_code_missing_from_the_catalog_says_so(client, catalog):
     html = client.get("/codes/C92.0X").get_data(as_text=True)
     assert "not in our catalog" in html and "Acute myeloblastic leukemia" in html
+    # Nothing is claimed about a code the catalog lacks: it is not "a heading", and the
+    # category it falls in, which has no summary of ours, prints none.
+    assert "Billable" not in html and "Not billable" not in html
+    assert "<p>None</p>" not in html
 
 
 def test_malformed_codes_get_a_helpful_404(client, catalog):
