@@ -37,13 +37,20 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(None, description="One entry per bad input.")
 
 
+# What the parser accepts as ?family=: a HCPCS or PCS letter, a CPT family, an ICD-10-CM
+# category or subcategory (its dot may be left out).
+FAMILY_PATTERN = r"^([0-9A-Za-z]|\d{3,4}|[A-Za-z]\d[0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?)$"
+
+
 class JobsQuery(BaseModel):
     """The search page's parameters. Codes may be typed in `q` as coders write them:
     `CPT 38206`, `38206-38215`, `C92`, `99214-25`, several at once."""
     q: str | None = Field(None, max_length=200, description="Codes and words.")
     code: list[CodeText] | None = Field(None, description="Jobs tagged with any of these codes.")
-    family: str | None = Field(None, pattern="^[0-9A-Za-z]{1,4}$",
-                               description="Every code starting so, e.g. 382 or C92.")
+    family: str | None = Field(None, pattern=FAMILY_PATTERN,
+                               description="Every code found under it: a CPT family (382), "
+                                           "an ICD-10-CM category or subcategory (C92, C92.0), "
+                                           "a HCPCS letter (J).")
     specialty: list[Specialty] | None = None
     credential: list[Credential] | None = Field(
         None, description="Jobs a coder holding any of these qualifies for.")

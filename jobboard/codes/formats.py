@@ -24,6 +24,32 @@ SYSTEMS = tuple(PATTERNS)
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
+def code_prefixes(system: str, code: str) -> list[str]:
+    """What a code is found under: its CPT family (382, 3820 for 38206), every ICD-10-CM level
+    (C92, C92.0 and C92.00 itself for C92.00), the letter or section of HCPCS and PCS codes.
+    The search index filters by these; `prefix_systems` reads one back."""
+    if system == CPT:
+        return [code[:3], code[:4]]
+    if system == ICD10CM:
+        return [code[:3], *(code[:i] for i in range(5, len(code) + 1))]
+    return [code[:1]]
+
+
+_CPT_FAMILY = re.compile(r"^\d{3,4}$")
+
+
+def prefix_systems(prefix: str) -> tuple[str, ...]:
+    """The systems whose codes can have `prefix` among their `code_prefixes`: a search for
+    what is under C92 finds ICD-10-CM codes, never the HCPCS code C9257."""
+    if len(prefix) == 1:
+        return (HCPCS, ICD10PCS)
+    if _CPT_FAMILY.match(prefix):
+        return (CPT,)
+    if PATTERNS[ICD10CM].match(prefix):
+        return (ICD10CM,)
+    return ()
+
+
 @dataclass(frozen=True, order=True)
 class CodeRef:
     system: str

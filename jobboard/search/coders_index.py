@@ -8,10 +8,9 @@ stops being findable (or an account deleted) is removed in the request that did 
 from sqlalchemy import select
 
 from jobboard import vocab
-from jobboard.codes.formats import recognise
+from jobboard.codes.formats import code_prefixes, recognise
 from jobboard.extensions import db
 from jobboard.models import CoderProfile, User
-from jobboard.search.documents import code_prefixes
 from jobboard.search.settings import COMPARISON, EQUALITY
 
 SETTINGS = {

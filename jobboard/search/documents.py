@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import case, select
 
 from jobboard import vocab
-from jobboard.codes.formats import CPT, ICD10CM
+from jobboard.codes.formats import CPT, code_prefixes
 from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as job_model
@@ -16,16 +16,6 @@ from jobboard.search.filters import qualifying_credentials
 from jobboard.search.sql import among
 
 _MARKUP = re.compile(r"[*_`#>\[\]()]+")
-
-
-def code_prefixes(system: str, code: str) -> list[str]:
-    """What a code is found under: its CPT family (382, 3820 for 38206), every ICD-10-CM level
-    (C92, C92.0 and C92.00 itself for C92.00), the letter or section of HCPCS and PCS codes."""
-    if system == CPT:
-        return [code[:3], code[:4]]
-    if system == ICD10CM:
-        return [code[:3], *(code[:i] for i in range(5, len(code) + 1))]
-    return [code[:1]]
 
 
 def _timestamp(value) -> int | None:

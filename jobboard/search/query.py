@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
-from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, recognise
+from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, prefix_systems, recognise
 from jobboard.search.filters import FILTERS
 
 SORTS = ("relevance", "newest", "salary")
@@ -221,10 +221,14 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
                 problems.append(Problem("code", f'code "{raw.strip()[:40]}" is not a valid code.'))
         elif ref.code not in codes:
             codes.append(ref.code)
-    family = args.get("family", "").strip().upper().replace(".", "") or None
-    if family and not re.fullmatch(r"[0-9A-Z]{1,4}", family):
-        problems.append(Problem("family", f'family "{family[:40]}" must be the first 1 to 4 '
-                                          "characters of a code."))
+    family = args.get("family", "").strip().upper() or None
+    if family and DOTLESS_ICD.match(family):
+        family = f"{family[:3]}.{family[3:]}"  # C920 is C92.0: ICD-10-CM keeps its dot
+    if family and not prefix_systems(family):
+        problems.append(Problem("family", f'family "{family[:40]}" must be what codes are found '
+                                          "under: a CPT family (382, 3820), an ICD-10-CM "
+                                          "category or subcategory (C92, C92.0) or the first "
+                                          "character of a HCPCS or PCS code (J)."))
         family = None
     filters: dict[str, list[str]] = {}
     for f in FILTERS:

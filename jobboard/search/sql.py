@@ -2,11 +2,11 @@
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, any_, case, exists, func, literal, literal_column, or_, select
+from sqlalchemy import Integer, and_, any_, case, exists, false, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 from jobboard import vocab
-from jobboard.codes.formats import CPT
+from jobboard.codes.formats import CPT, prefix_systems
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
@@ -59,13 +59,22 @@ def _tagged_codes(*where):
     return Job.id.in_(select(JobCode.job_id).where(*where))
 
 
+def code_under(prefix: str):
+    """A job code that has `prefix` among its `code_prefixes`, as the index reads "under":
+    C92 is ICD-10-CM's category, never the start of the HCPCS code C9257."""
+    systems = prefix_systems(prefix)
+    if not systems:
+        return false()
+    return and_(JobCode.system.in_(systems), JobCode.code.startswith(prefix))
+
+
 def code_condition(query: JobQuery):
     """Any code part of the query, as in the Meilisearch filter."""
     ors = []
     if query.codes:
         ors.append(_tagged_codes(JobCode.code.in_(query.codes)))
     for prefix in query.prefixes:
-        ors.append(_tagged_codes(JobCode.code.startswith(prefix)))
+        ors.append(_tagged_codes(code_under(prefix)))
     for low, high in query.ranges:
         # Five digits only: Category II and III codes (3820F, 0042T) sort between numbers.
         ors.append(_tagged_codes(JobCode.system == CPT,
@@ -80,7 +89,7 @@ def _codes_matched(query: JobQuery):
         return case((exists(select(JobCode.id).where(JobCode.job_id == Job.id, *where)), 1),
                     else_=0)
     return sum((has(JobCode.code == t.value) if t.kind == "code"
-                else has(JobCode.code.startswith(t.value))) for t in query.terms)
+                else has(code_under(t.value))) for t in query.terms)
 
 
 def conditions(query: JobQuery, now: datetime) -> list:
@@ -88,7 +97,7 @@ def conditions(query: JobQuery, now: datetime) -> list:
     if (codes := code_condition(query)) is not None:
         where.append(codes)
     if query.family:
-        where.append(_tagged_codes(JobCode.code.startswith(query.family)))
+        where.append(_tagged_codes(code_under(query.family)))
     for f in FILTERS:
         if values := query.filters.get(f.param):
             where.append(f.sql(values))

@@ -166,7 +166,29 @@ def test_a_code_with_no_open_jobs_links_its_page_and_the_nearest_family_with_job
     html = _page(client, "C92.02")
     assert '<a href="/codes/C92.02">C92.02</a> right now' in html
     assert '<a href="/jobs?family=C92.0">2 open jobs with codes under C92.0</a>' in html
+    # The link finds the jobs it counts (the family filter kept to three characters once, and
+    # read C92.0 as "C920": no job).
+    assert _titles_on_page(client.get("/jobs?family=C92.0&per_page=50").get_data(as_text=True)) \
+        == {"AML coder", "AML remission coder"}
+    family = client.get(body["reading"]["nearest_family"]["url"]).json
+    assert {h["title"] for h in family["hits"]} == {"AML coder", "AML remission coder"}
+    assert client.get("/api/v1/jobs?family=C920").json["total"] == 2  # its dot left out
     assert _api(client, "38208")["reading"]["nearest_family"]["prefix"] == "3820"
+
+
+def test_under_an_icd_category_is_never_a_hcpcs_code_that_starts_alike(board, app, client):
+    """C92 is ICD-10-CM's myeloid leukemia; the HCPCS code C9257 only starts the same way.
+    The index files HCPCS codes under their letter, and the database reads "under" alike."""
+    with app.app_context():
+        make.job(make.employer(), title="Injection coder", codes="C9257", work_mode="remote")
+    leukemia = {"AML coder", "AML remission coder", "CML coder"}
+    for query in ("q=C92", "family=C92"):
+        hits = client.get(f"/api/v1/jobs?{query}&per_page=50").json["hits"]
+        assert {h["title"] for h in hits} == leukemia, (board, query)
+    assert "Injection coder" in {h["title"] for h in client.get(
+        "/api/v1/jobs?family=C&per_page=50").json["hits"]}
+    problem = client.get("/api/v1/jobs?family=38").json["errors"][0]
+    assert problem["parameter"] == "family" and "a CPT family (382, 3820)" in problem["detail"]
 
 
 def test_the_nearest_family_stays_in_the_codes_own_system(board, client):
