@@ -155,6 +155,9 @@ class Job(db.Model):
 SEARCH_TEXT_FTS_INDEX = "ix_job_search_text_fts"
 SEARCH_VECTOR = "search_vector"
 FTS_CONFIG = "english"
+# PostgreSQL only: job codes by system and code prefix (LIKE 'C92%') in any collation. SQLite
+# reads a range on ix_job_code_system_code instead (search/sql.py, code_under).
+CODE_PREFIX_INDEX = "ix_job_code_system_code_prefix"
 
 
 def is_open(status: str, expires_at: datetime | None, now: datetime) -> bool:

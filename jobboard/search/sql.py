@@ -65,6 +65,11 @@ def code_under(prefix: str):
     systems = prefix_systems(prefix)
     if not systems:
         return false()
+    if db.engine.dialect.name == "sqlite":
+        # A range on (system, code), which the index serves; SQLite's LIKE would scan.
+        # Codes are [0-9A-Z.], all below "~" in byte order.
+        return and_(JobCode.system.in_(systems), JobCode.code >= prefix,
+                    JobCode.code < prefix + "~")
     return and_(JobCode.system.in_(systems), JobCode.code.startswith(prefix))
 
 

@@ -196,3 +196,24 @@ def test_the_nearest_family_stays_in_the_codes_own_system(board, client):
     assert body["total"] == 0 and body["reading"]["nearest_family"] is None
     html = _page(client, "38207 38206")
     assert "✓ 38206" not in html  # typed codes are parts of the query, not ticked facets
+
+
+def test_what_is_under_a_prefix_is_read_through_an_index(ctx):
+    """Counting a code's nearest family, the family filter and the degraded search ask for the
+    codes under a prefix: an index serves it on both databases, not a scan of every code."""
+    from sqlalchemy import select, text
+
+    from jobboard.models import JobCode
+    from jobboard.models.job import CODE_PREFIX_INDEX
+    from jobboard.search.sql import code_under
+    statement = str(select(JobCode.job_id).where(code_under("C92.0")).compile(
+        db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text("EXPLAIN " + statement)))
+        assert CODE_PREFIX_INDEX in plan, plan
+    else:
+        plan = " ".join(row[-1] for row in db.session.execute(
+            text("EXPLAIN QUERY PLAN " + statement)))
+        assert "USING INDEX ix_job_code_system_code (system=? AND code>? AND code<?)" in plan, \
+            plan
