@@ -231,8 +231,9 @@ class Code(BaseModel):
     notes: dict
     notice: str | None
     reference_url: str | None
-    open_jobs: int
-    jobs_url: str
+    open_jobs: int = Field(description="Open jobs tagged with the code; for an ICD-10-CM "
+                                       "category or subcategory, with any code under it.")
+    jobs_url: str = Field(description="The search for those jobs.")
     url: str
 
 

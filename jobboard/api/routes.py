@@ -265,6 +265,7 @@ def code(code: str):
         return problem(404, f'"{code[:40]}" is not a CPT, HCPCS, ICD-10-CM or ICD-10-PCS code.',
                        suggestions=[s.code for s in code_services.suggestions(code)])
     info = code_services.describe(ref)
+    under = code_services.is_heading(info)  # C92: the jobs with codes under it
     return {
         "system": ref.system, "code": ref.code, "in_catalog": info.in_catalog,
         "kind": info.kind, "title": info.title, "summary": info.summary,
@@ -274,8 +275,9 @@ def code(code: str):
         "related": [{"code": c, "title": t} for c, t in info.related],
         "specialties": info.specialties, "notes": info.notes, "notice": info.notice,
         "reference_url": info.reference_url,
-        "open_jobs": code_services.open_job_count(ref),
-        "jobs_url": url_for("jobs.browse", code=ref.code, _external=True),
+        "open_jobs": code_services.open_job_count(ref, under),
+        "jobs_url": url_for("jobs.browse", **({"q": ref.code} if under else {"code": ref.code}),
+                            _external=True),
         "url": url_for("codes.page", code=ref.code, _external=True)}
 
 

@@ -58,8 +58,10 @@ def page_in_system(system: str, code: str):
 
 def _render(ref):
     page_no = page_number()
-    jobs = services.open_jobs_tagged(ref, page=page_no)
+    info = services.describe(ref)
+    under = services.is_heading(info)
+    jobs = services.open_jobs_tagged(ref, page=page_no, under=under)
     pay = insights.pay_insight(insights.Slice(code=ref.code), ("work_mode", "credential"))
-    return render_template("codes/page.html", ref=ref, info=services.describe(ref), jobs=jobs,
+    return render_template("codes/page.html", ref=ref, info=info, jobs=jobs, under=under,
                            systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS,
                            together=services.often_posted_with(ref))

@@ -14,7 +14,7 @@ from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
 from jobboard.models import code as kinds
 from jobboard.models.job import PRIVATE, listing_loads
-from jobboard.search.sql import open_jobs
+from jobboard.search.sql import code_under, open_jobs
 
 AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
               "CPT codes and descriptions are copyright AMA; all rights reserved. We show the "
@@ -184,18 +184,31 @@ def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
                   if c != ref.code and contains(rng, c))[:MAX_LISTED]
 
 
-def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20):
-    stmt = (select(Job).join(JobCode).where(JobCode.system == ref.system,
-                                            JobCode.code == ref.code, open_jobs(utcnow()))
+def _needs(ref: CodeRef, under: bool):
+    """Job codes that are `ref`, or, for a heading such as the ICD-10-CM category C92 (no
+    job is tagged with it: claims need a code under it), any code under it."""
+    if under:
+        return code_under(ref.code)
+    return and_(JobCode.system == ref.system, JobCode.code == ref.code)
+
+
+def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20, under: bool = False):
+    jobs_needing = select(JobCode.job_id).where(_needs(ref, under))
+    stmt = (select(Job).where(Job.id.in_(jobs_needing), open_jobs(utcnow()))
             .options(*listing_loads())
             .order_by(Job.published_at.desc(), Job.id.desc()))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def open_job_count(ref: CodeRef) -> int:
+def open_job_count(ref: CodeRef, under: bool = False) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(Job.id))).select_from(Job).join(JobCode).where(
-            JobCode.system == ref.system, JobCode.code == ref.code, open_jobs(utcnow()))) or 0
+            _needs(ref, under), open_jobs(utcnow()))) or 0
+
+
+def is_heading(info: "CodeInfo") -> bool:
+    """An ICD-10-CM category or subcategory with codes under it, not a code on a claim."""
+    return info.billable is False
 
 
 def often_posted_with(ref: CodeRef, limit: int = 12) -> list[tuple[str, str, int]]:

@@ -108,6 +108,30 @@ def test_a_code_page_lists_exactly_the_open_jobs_tagged_with_it(app, client, cat
     assert "38207" in [r["code"] for r in api["related"]]  # tagged in the same range
 
 
+def test_a_category_page_lists_the_open_jobs_with_codes_under_it(app, client, catalog):
+    """No job is tagged C92 (a heading; claims need a code under it): its page lists the jobs
+    tagged C92.00 or C92.01, once each, and its links search for them."""
+    with app.app_context():
+        e = make.employer()
+        make.job(e, title="AML coder", codes="C92.00, C92.01")
+        make.job(e, title="CML coder", codes="C92.10")
+        make.job(e, title="ALL coder", codes="C91.00")
+        make.job(e, title="Injection coder", codes="C9257")  # HCPCS: only starts alike
+    html = client.get("/codes/C92").get_data(as_text=True)
+    assert "Open jobs with codes under C92" in html
+    assert re.findall(r'<h3><a href="/jobs/\d+">([^<]+)</a>', html) == ["CML coder", "AML coder"]
+    assert 'href="/jobs?q=C92">Search jobs with codes under C92</a>' in html
+    assert 'href="/jobs.atom?q=C92"' in html
+    api = client.get("/api/v1/codes/C92").json
+    assert api["open_jobs"] == 2 and api["jobs_url"].endswith("/jobs?q=C92")
+    found = client.get("/api/v1/jobs?q=C92").json
+    assert {h["title"] for h in found["hits"]} == {"AML coder", "CML coder"}
+    # A code on a claim lists the jobs tagged with it exactly.
+    assert client.get("/api/v1/codes/C92.00").json["open_jobs"] == 1
+    assert 'href="/jobs?code=C92.00">Search jobs tagged C92.00</a>' in client.get(
+        "/codes/C92.00").get_data(as_text=True)
+
+
 def test_the_family_link_finds_jobs_across_the_range(app, client, catalog):
     with app.app_context():
         e = make.employer()
