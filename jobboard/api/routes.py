@@ -276,7 +276,7 @@ def code(code: str):
         "specialties": info.specialties, "notes": info.notes, "notice": info.notice,
         "reference_url": info.reference_url,
         "open_jobs": code_services.open_job_count(ref, under),
-        "jobs_url": url_for("jobs.browse", **({"q": ref.code} if under else {"code": ref.code}),
+        "jobs_url": url_for("jobs.browse", **code_services.jobs_search(ref, under),
                             _external=True),
         "url": url_for("codes.page", code=ref.code, _external=True)}
 

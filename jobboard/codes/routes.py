@@ -63,5 +63,6 @@ def _render(ref):
     jobs = services.open_jobs_tagged(ref, page=page_no, under=under)
     pay = insights.pay_insight(insights.Slice(code=ref.code), ("work_mode", "credential"))
     return render_template("codes/page.html", ref=ref, info=info, jobs=jobs, under=under,
+                           search=services.jobs_search(ref, under),
                            systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS,
                            together=services.often_posted_with(ref))

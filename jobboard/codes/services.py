@@ -211,6 +211,11 @@ def is_heading(info: "CodeInfo") -> bool:
     return info.billable is False
 
 
+def jobs_search(ref: CodeRef, under: bool) -> dict[str, str]:
+    """The search parameters for those jobs: q=C92 reads as what is under the heading."""
+    return {"q": ref.code} if under else {"code": ref.code}
+
+
 def often_posted_with(ref: CodeRef, limit: int = 12) -> list[tuple[str, str, int]]:
     """The codes tagged together with this one on open jobs and jobs published in the last 12
     months: (system, code, jobs), the most frequent first."""
