@@ -7,18 +7,12 @@ some. Pure reads: no request, no session.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-
 from jobboard.codes import cached
 from jobboard.codes.cached import Known
-from jobboard.codes.formats import HCPCS, ICD10CM, code_prefixes
-from jobboard.codes.services import nearby_icd
-from jobboard.database import utcnow
-from jobboard.extensions import db
-from jobboard.models import Job, JobCode
+from jobboard.codes.formats import HCPCS, ICD10CM, CodeRef, code_prefixes
+from jobboard.codes.services import nearby_icd, open_job_count
 from jobboard.models import code as kinds
 from jobboard.search.query import CODE, DOTLESS_ICD, FAMILY_, ICD, RANGE_, CodeTerm, JobQuery
-from jobboard.search.sql import code_under, open_jobs
 
 
 @dataclass
@@ -105,19 +99,13 @@ def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
                       f"(for example E11.9), and CPT codes are five characters (38206).")
 
 
-def open_count_under(prefix: str) -> int:
-    return db.session.scalar(
-        select(func.count(func.distinct(JobCode.job_id))).join(Job, Job.id == JobCode.job_id)
-        .where(code_under(prefix), open_jobs(utcnow()))) or 0
-
-
 def nearest_family_with_jobs(code: str, system: str) -> tuple[str, int] | None:
     """C92.02 -> C92.0 -> C92; 38208 -> 3820 -> 382; J9999 -> J: the first level the code is
     found under (its `code_prefixes`, what `?family=` filters by) with open jobs, so the link
     finds the jobs it counts. HCPCS C9200 is no relative of ICD-10-CM C92."""
     levels = [p for p in reversed(code_prefixes(system, code)) if p != code]
     for prefix in levels:
-        if count := open_count_under(prefix):
+        if count := open_job_count(CodeRef(system, prefix), under=True):
             return prefix, count
     return None
 
