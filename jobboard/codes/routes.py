@@ -61,7 +61,8 @@ def _render(ref):
     info = services.describe(ref)
     under = services.is_heading(info)
     jobs = services.open_jobs_tagged(ref, page=page_no, under=under)
-    pay = insights.pay_insight(insights.Slice(code=ref.code), ("work_mode", "credential"))
+    pay = insights.pay_insight(insights.Slice(code=ref.code, under=under),
+                               ("work_mode", "credential"))
     return render_template("codes/page.html", ref=ref, info=info, jobs=jobs, under=under,
                            search=services.jobs_search(ref, under),
                            systems=services.SYSTEM_NAMES, pay=pay, min_jobs=insights.MIN_JOBS,

@@ -19,7 +19,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
-from jobboard.search.sql import open_jobs
+from jobboard.search.sql import code_under, open_jobs
 
 MIN_JOBS = 5
 CACHE_SECONDS = 300
@@ -31,13 +31,15 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Slice:
-    """Which jobs: every filter optional. `credential` means jobs that require it."""
+    """Which jobs: every filter optional. `credential` means jobs that require it; `under`,
+    jobs with `code` or a code under it (an ICD-10-CM category: C92 has C92.00 ...)."""
     code: str | None = None
     specialty: str | None = None
     credential: str | None = None
     state: str | None = None
     work_mode: str | None = None
     window: str = OPEN
+    under: bool = False
 
 
 @dataclass
@@ -83,7 +85,8 @@ def _where(s: Slice) -> list:
         conditions = [open_jobs(now)]
     conditions.append(or_(Job.salary_min.is_not(None), Job.salary_max.is_not(None)))
     if s.code:
-        conditions.append(Job.id.in_(select(JobCode.job_id).where(JobCode.code == s.code)))
+        tagged = code_under(s.code) if s.under else JobCode.code == s.code
+        conditions.append(Job.id.in_(select(JobCode.job_id).where(tagged)))
     if s.specialty:
         conditions.append(Job.id.in_(select(JobSpecialty.job_id)
                                      .where(JobSpecialty.specialty == s.specialty)))

@@ -26,7 +26,7 @@ from jobboard.pagination import page_number
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.filters import FILTERS
-from jobboard.search.query import parse_args
+from jobboard.search.query import CODE, ICD, parse_args
 
 bp = Blueprint("jobs", __name__)
 
@@ -120,11 +120,12 @@ def browse():
 
 
 def pay_slice_of(query) -> insights.Slice | None:
-    """The pay-insight slice a search is, when it is one: at most one exact code, one
-    specialty, one state and one work mode, and nothing else (no words, no other filters:
-    the figures must describe exactly the jobs listed)."""
+    """The pay-insight slice a search is, when it is one: at most one code (exact, or an
+    ICD-10-CM code with what is under it, as the search reads C92), one specialty, one state
+    and one work mode, and nothing else (no words, no other filters: the figures must
+    describe exactly the jobs listed)."""
     codes = list(dict.fromkeys([*query.codes, *(t.value for t in query.terms)]))
-    exact = all(t.kind == "code" for t in query.terms)
+    exact = all(t.kind in (CODE, ICD) for t in query.terms)
     others = ("credential", "setting", "employment_type")
     picked = {name: query.filters.get(name, []) for name in ("specialty", "state", "work_mode")}
     if (query.words or not exact or len(codes) > 1 or query.family or query.salary_min
@@ -133,6 +134,7 @@ def pay_slice_of(query) -> insights.Slice | None:
             or not (codes or any(picked.values()))):  # every job: that is /insights' page
         return None
     return insights.Slice(code=codes[0] if codes else None,
+                          under=any(t.kind == ICD for t in query.terms),
                           **{name: v[0] for name, v in picked.items() if v})
 
 

@@ -89,3 +89,24 @@ def test_the_search_page_shows_pay_when_it_lists_exactly_one_slice(app, client):
     # Words, or filters the figures cannot follow: no figure that describes other jobs.
     for other in ("/jobs?q=38206+remote", "/jobs?q=38206&credential=CPC", "/jobs?q=38206,38207"):
         assert "Pay in these jobs" not in client.get(other).get_data(as_text=True), other
+
+
+def test_a_category_shows_what_the_jobs_under_it_pay(app, client, catalog):
+    """C92 is a heading (claims need a code under it): its page and the search q=C92 give the
+    pay of the jobs with codes under it, not of the none tagged C92 itself."""
+    with app.app_context():
+        employer = make.employer()
+        _jobs(employer, codes="C92.01")
+        for codes in ("C9257", "C91.00"):  # HCPCS that only starts alike; another category
+            make.job(employer, codes=codes, salary_min=Decimal(200000),
+                     salary_max=Decimal(200000), salary_period="year")
+    page = client.get("/codes/C92").get_data(as_text=True)
+    assert "What work under C92 pays" in page
+    assert "<strong>$67,400</strong> a year is the median of 6 jobs" in page
+    assert "Open jobs with codes under C92 with pay stated" in page
+    for q in ("C92", "C92.01"):
+        page = client.get(f"/jobs?q={q}").get_data(as_text=True)
+        assert "Pay in these jobs: <strong>$67,400</strong> a year is the median of 6 jobs" \
+            in page, q
+        assert f'href="/codes/{q}#pay-h"' in page
+    assert "What work on C92.01 pays" in client.get("/codes/C92.01").get_data(as_text=True)
