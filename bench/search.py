@@ -39,8 +39,12 @@ QUERIES = {
 }
 
 
-# What issue 7 asks of the app against raw Meilisearch measured in the same run.
-TARGETS = {"app_vs_meili_p50_max": 1.5, "throughput_share_min": 0.25, "reindex_vs_raw_max": 1.2}
+# What issue 7 asks of the app against raw Meilisearch measured in the same run. Its p50
+# budget, x1.5 of raw, is also counted above the relay (see README, "The p50 target"): the
+# app's own work at most half of raw Meilisearch's time, the hop every app in the path pays
+# aside.
+TARGETS = {"app_vs_meili_p50_max": 1.5, "app_own_vs_meili_p50_max": 0.5,
+           "throughput_share_min": 0.25, "reindex_vs_raw_max": 1.2}
 WRK_SECONDS = 10  # each load run is bounded in time, on loopback only
 WRK_CONNECTIONS = 8
 WARM_UP = 3  # untimed passes per query before the timed rounds
@@ -86,9 +90,11 @@ def rss_mb(pid: int) -> float:
 
 
 def gunicorn(app_spec: str, env: dict, port: int, servers: list, probe: str) -> None:
+    """One worker as `make run` runs each of its two: gthread, 4 threads, which keeps a
+    client's connection alive (gunicorn's sync worker closes it after every reply)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "1", "--log-level", "warning", app_spec],
+         "--threads", "4", "--log-level", "warning", app_spec],
         cwd=ROOT, env={**os.environ, **env})
     servers.append(proc)  # stopped in main's finally, whatever happens next
     wait_ready(port, probe)
@@ -198,15 +204,26 @@ def main() -> None:
             print(json.dumps(result["indexing"]), flush=True)
             jobs_uid = index_uid("jobs")
 
+        from jobboard.database import utcnow
+        from jobboard.search.query import parse_args
+        from jobboard.search.service import search_requests
+
+        def multi_search(params: dict) -> list[dict]:
+            """The multi-search the app's API sends for these parameters."""
+            return search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid,
+                                   listings=True)[0]
+        bodies = {kind: [multi_search(params) for params in queries]
+                  for kind, queries in QUERIES.items()}
+        relayed = [body for kind in QUERIES for body in bodies[kind]]
+        (tmp / "bodies.json").write_text(json.dumps(relayed))
+
         ports = {name: free_port() for name in ("app", "degraded", "bare", "app_load")}
         gunicorn("app:app", env, ports["app"], servers, "/healthz")
         gunicorn("app:app", {**env, "MEILI_URL": f"http://127.0.0.1:{free_port()}",
                              "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
-        gunicorn("bench.bare:app", {}, ports["bare"], servers, "/ping")
-
-        from jobboard.database import utcnow
-        from jobboard.search.query import parse_args
-        from jobboard.search.service import search_requests
+        gunicorn("bench.bare:app", {"BENCH_BODIES": str(tmp / "bodies.json"),
+                                    "BENCH_MEILI_URL": meili.url, "BENCH_MEILI_KEY": key},
+                 ports["bare"], servers, "/ping")
         session = requests.Session()
         meili_session = requests.Session()
         total_requests = args.rounds * sum(len(q) for q in QUERIES.values())
@@ -217,33 +234,40 @@ def main() -> None:
         meili_session.headers["Accept-Encoding"] = "identity"
         latency: dict = {}
         app_url = f"http://127.0.0.1:{ports['app']}/api/v1/jobs"
+        relay_url = f"http://127.0.0.1:{ports['bare']}/relay"
+
+        def calls(kind: str) -> list[dict]:
+            """Per query of the mix: the app's search, the same multi-search sent to
+            Meilisearch, and through the relay."""
+            first = sum(len(QUERIES[k]) for k in list(QUERIES)[:list(QUERIES).index(kind)])
+            return [{"app": partial(timed_get, session, app_url, params),
+                     "meili": partial(timed_post, meili_session, f"{meili.url}/multi-search",
+                                      {"queries": body}),
+                     "relay": partial(timed_get, session, relay_url, {"i": first + i})}
+                    for i, (params, body) in enumerate(zip(QUERIES[kind], bodies[kind],
+                                                           strict=True))]
         # Untimed first: each server's first searches fill its caches (compiled statements,
         # the catalog answers, Meilisearch's pages); the rounds measure the steady state.
-        for queries in QUERIES.values():
-            for params in queries:
-                body = search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid,
-                                       listings=True)[0]
+        for kind, queries in QUERIES.items():
+            for params, call in zip(queries, calls(kind), strict=True):
                 for _ in range(WARM_UP):
-                    timed_get(session, app_url, params)
-                    timed_post(meili_session, f"{meili.url}/multi-search", {"queries": body})
+                    for side in call.values():
+                        side()
                 timed_get(session, f"http://127.0.0.1:{ports['degraded']}/api/v1/jobs", params)
         bar = click.progressbar(length=total_requests, label="Timing searches")
+        sides = ["app", "meili", "relay"]
         for kind, queries in QUERIES.items():
-            timings: dict[str, list[float]] = {"app": [], "meili": [], "degraded": []}
-            bodies = [search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid,
-                                      listings=True)[0] for params in queries]
-
-            # The app and raw Meilisearch in turns, each first every other round, so both meet
-            # the same machine; the degraded rounds after them: a degraded search is 50-500 ms
-            # of SQL, and timed just before the app's it slowed the app's (not raw's) p50.
+            timings: dict[str, list[float]] = {"app": [], "meili": [], "relay": [],
+                                               "degraded": []}
+            # The app, raw Meilisearch and the relay in turns, each first in its turn, so all
+            # meet the same machine; the degraded rounds after them: a degraded search is
+            # 50-500 ms of SQL, and timed just before the app's it slowed the app's (not raw's)
+            # p50.
             for n in range(args.rounds):
                 bar.update(len(queries))
-                for params, body in zip(queries, bodies, strict=True):
-                    calls = {"app": partial(timed_get, session, app_url, params),
-                             "meili": partial(timed_post, meili_session,
-                                              f"{meili.url}/multi-search", {"queries": body})}
-                    for side in (("meili", "app") if n % 2 else ("app", "meili")):
-                        timings[side].append(calls[side]())
+                for call in calls(kind):
+                    for side in sides[n % 3:] + sides[:n % 3]:
+                        timings[side].append(call[side]())
             for _ in range(args.rounds):
                 for params in queries:
                     timings["degraded"].append(timed_get(
@@ -255,6 +279,12 @@ def main() -> None:
             # Meilisearch gets faster (a faster machine, a smaller index).
             latency[kind]["app_added_p50_ms"] = round(
                 latency[kind]["app"]["p50_ms"] - latency[kind]["meili"]["p50_ms"], 2)
+            # The floor of any Python app in between (a Flask endpoint relaying the same
+            # multi-search unchanged), and what the app's own work adds above it.
+            latency[kind]["relay_vs_meili_p50"] = round(
+                latency[kind]["relay"]["p50_ms"] / latency[kind]["meili"]["p50_ms"], 2)
+            latency[kind]["app_above_relay_p50_ms"] = round(
+                latency[kind]["app"]["p50_ms"] - latency[kind]["relay"]["p50_ms"], 2)
         bar.render_finish()
         bare = [timed_get(session, f"http://127.0.0.1:{ports['bare']}/ping")
                 for _ in range(args.rounds * 10)]
@@ -284,8 +314,7 @@ def main() -> None:
         servers.append(subprocess.Popen(gunicorn_load, cwd=ROOT, env={**os.environ, **env}))
         wait_ready(ports["app_load"])
         params = {"q": "38206"}
-        body, _ = search_requests(parse_args(MultiDict(params)), utcnow(), jobs_uid,
-                                  listings=True)
+        body = multi_search(params)
         print(f"load: {WRK_SECONDS} s of wrk against each ...", flush=True)
         app_rps = wrk(f"http://127.0.0.1:{ports['app_load']}/api/v1/jobs?q=38206")
         meili_rps = wrk(f"{meili.url}/multi-search",
@@ -333,10 +362,14 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     worst_p50 = max(result["latency"][k]["app_vs_meili_p50"] for k in QUERIES)
+    worst_own = max(round(result["latency"][k]["app_above_relay_p50_ms"]
+                          / result["latency"][k]["meili"]["p50_ms"], 2) for k in QUERIES)
     result["targets"] = {
         **TARGETS,
         "app_vs_meili_p50_worst": worst_p50,
+        "app_own_vs_meili_p50_worst": worst_own,
         "met": {"latency": worst_p50 <= TARGETS["app_vs_meili_p50_max"],
+                "latency_above_relay": worst_own <= TARGETS["app_own_vs_meili_p50_max"],
                 "throughput": result["throughput"]["app_share_of_meili"]
                 >= TARGETS["throughput_share_min"],
                 "reindex": result["indexing"]["reindex_vs_raw"] <= TARGETS["reindex_vs_raw_max"]}}
@@ -355,12 +388,13 @@ def print_table(r: dict) -> None:
           f"{i['raw_add_documents_s']} s ({i['raw_docs_per_s']:,} docs/s): x{i['reindex_vs_raw']}")
     print(f"\n{'query mix':<14}{'path':<10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for kind in QUERIES:
-        for name in ("app", "meili", "degraded"):
+        for name in ("app", "meili", "relay", "degraded"):
             s = r["latency"][kind][name]
             print(f"{kind:<14}{name:<10}{s['p50_ms']:>9}{s['p95_ms']:>9}{s['p99_ms']:>9}")
-        print(f"{'':<14}app/meili p50 x{r['latency'][kind]['app_vs_meili_p50']} "
-              f"(+{r['latency'][kind]['app_added_p50_ms']} ms), "
-              f"app/bare p50 x{r['latency'][kind]['app_vs_bare_p50']}")
+        k = r["latency"][kind]
+        print(f"{'':<14}app/meili p50 x{k['app_vs_meili_p50']} (+{k['app_added_p50_ms']} ms), "
+              f"relay/meili x{k['relay_vs_meili_p50']}, app above relay "
+              f"+{k['app_above_relay_p50_ms']} ms, app/bare x{k['app_vs_bare_p50']}")
     b = r["latency"]["bare_endpoint"]
     print(f"{'bare flask':<24}{b['p50_ms']:>9}{b['p95_ms']:>9}{b['p99_ms']:>9}")
     ins = r["insights"]
@@ -381,7 +415,9 @@ def print_table(r: dict) -> None:
           f"{t['app_share_of_meili']:.0%} of raw")
     g, met = r["targets"], r["targets"]["met"]
     print(f"targets: app/raw p50 x{g['app_vs_meili_p50_worst']} (<= x{g['app_vs_meili_p50_max']}: "
-          f"{'met' if met['latency'] else 'NOT met'}); throughput "
+          f"{'met' if met['latency'] else 'NOT met'}); above the relay, the app's own work "
+          f"x{g['app_own_vs_meili_p50_worst']} of raw p50 (<= x{g['app_own_vs_meili_p50_max']}: "
+          f"{'met' if met['latency_above_relay'] else 'NOT met'}); throughput "
           f"{t['app_share_of_meili']:.0%} (>= {g['throughput_share_min']:.0%}: "
           f"{'met' if met['throughput'] else 'NOT met'}); reindex x{r['indexing']['reindex_vs_raw']}"
           f" (<= x{g['reindex_vs_raw_max']}: {'met' if met['reindex'] else 'NOT met'})")
