@@ -1,5 +1,7 @@
 """Phones (390 px): no page scrolls sideways, logged out or in any role; the navigation folds
-into a menu; search results come before the filters."""
+into a menu; search results come before the filters; pay charts show their bars."""
+from decimal import Decimal
+
 from playwright.sync_api import expect
 
 from jobboard.candidates import services as candidates
@@ -88,6 +90,31 @@ def test_on_a_phone_the_menu_folds_and_results_come_before_the_filters(chromium,
     expect(page.get_by_text("Work mode")).to_be_visible()  # beside the results
     expect(page.get_by_text("Filters", exact=True)).to_be_hidden()
     wide.close()
+
+
+def test_on_a_phone_a_pay_chart_shows_every_bar_on_the_screen(chromium, live_server, app):
+    """Labels beside the bars leave too little room at 390 px: the bars (pay near $60k on a
+    scale from $0) were off the screen, in a chart that had to be scrolled sideways."""
+    with app.app_context():
+        employer = make.employer()
+        for i, mode in enumerate(["remote"] * 5 + ["onsite"] * 5):
+            make.job(employer, codes="38206", work_mode=mode, city="Tampa", state="FL",
+                     salary_period="year", salary_min=Decimal(50000 + 2000 * i),
+                     salary_max=Decimal(60000 + 2000 * i))
+    for viewport, shown, hidden in ((PHONE, "narrow", "wide"),
+                                    ({"width": 1280, "height": 900}, "wide", "narrow")):
+        context = chromium.new_context(base_url=live_server, viewport=viewport)
+        page = context.new_page()
+        page.goto("/codes/38206")
+        chart = page.locator(f"#pay-h ~ figure svg.{shown}")
+        expect(chart).to_be_visible()
+        expect(page.locator(f"#pay-h ~ figure svg.{hidden}")).to_be_hidden()
+        bars = chart.locator("line[stroke-width='10']")
+        assert bars.count() == 2  # remote and onsite
+        for i in range(2):
+            box = bars.nth(i).bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (shown, box)
+        context.close()
 
 
 def _login_phone(page, email):
