@@ -453,7 +453,8 @@ def insights_pay():
     """What jobs pay, overall and by credential, specialty, state and setting."""
     s, ignored = slice_from(request.args)
     insight = insights.pay_insight(s, tuple(name for name, _ in SECTIONS))
-    return {"slice": {k: v for k, v in asdict(s).items() if k != "code"},
+    # The slices this endpoint reads never name a code (nor what is under one).
+    return {"slice": {k: v for k, v in asdict(s).items() if k not in ("code", "under")},
             "min_jobs": insights.MIN_JOBS, "overall": asdict(insight.overall),
             "by": {name: [asdict(g) for g in groups] for name, groups in insight.groups.items()},
             "ignored": ignored}
