@@ -113,7 +113,7 @@ def test_on_a_phone_a_pay_chart_shows_every_bar_on_the_screen(chromium, live_ser
         assert bars.count() == 2  # remote and onsite
         for i in range(2):
             box = bars.nth(i).bounding_box()
-            assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"], (shown, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (shown, box)
         context.close()
 
 
