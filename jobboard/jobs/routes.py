@@ -125,10 +125,10 @@ def pay_slice_of(query) -> insights.Slice | None:
     and one work mode, and nothing else (no words, no other filters: the figures must
     describe exactly the jobs listed)."""
     codes = list(dict.fromkeys([*query.codes, *(t.value for t in query.terms)]))
-    exact = all(t.kind in (CODE, ICD) for t in query.terms)
+    codes_only = all(t.kind in (CODE, ICD) for t in query.terms)  # no range, no family
     others = ("credential", "setting", "employment_type")
     picked = {name: query.filters.get(name, []) for name in ("specialty", "state", "work_mode")}
-    if (query.words or not exact or len(codes) > 1 or query.family or query.salary_min
+    if (query.words or not codes_only or len(codes) > 1 or query.family or query.salary_min
             or query.posted_within or any(query.filters.get(n) for n in others)
             or any(len(v) > 1 for v in picked.values())
             or not (codes or any(picked.values()))):  # every job: that is /insights' page
