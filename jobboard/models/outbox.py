@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobboard.database import utcnow
@@ -14,7 +14,16 @@ class SearchOutbox(db.Model):
     server is down; done only when the search server's task succeeded.
     """
 
-    __table_args__ = (Index("ix_search_outbox_pending", "done_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_search_outbox_pending", "done_at", "next_attempt_at"),
+        # The jobs not yet done, which every API search reads (search/sql.py,
+        # jobs_behind_index): only those rows, so the read stays small however many are done,
+        # and SQLite takes it whatever its statistics say (the pending index above, with
+        # statistics gathered while the seeded rows were pending, read all of them: 6.8 ms
+        # at 20,000 rows, against 10 us here).
+        Index("ix_search_outbox_behind", "job_id", sqlite_where=text("done_at IS NULL"),
+              postgresql_where=text("done_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # One of the two: a job of the jobs index, or a coder (user id) of the coders index.

@@ -1,4 +1,5 @@
 """Meilisearch clients: one per thread (the client is not thread-safe), always with a timeout."""
+import contextlib
 import functools
 import http.client
 import json
@@ -78,10 +79,18 @@ class _KeptAliveRequests(HttpRequests):
 
     __del__ = close  # a client dropped with its thread closes its connection
 
-    def _exchange(self, method: str, path: str, data: bytes | None, headers: dict):
+    def _send(self, method: str, target: str, data: bytes | None, headers: dict):
+        """The request sent on the kept-alive connection (a new one if none is idle)."""
         conn, self._idle = self._idle or self._connect(), None
         try:
-            conn.request(method, path, body=data, headers=headers)
+            conn.request(method, target, body=data, headers=headers)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _receive(self, conn) -> tuple[int, bytes]:
+        try:
             reply = conn.getresponse()
             payload = reply.read()
         except BaseException:
@@ -92,6 +101,44 @@ class _KeptAliveRequests(HttpRequests):
         else:
             self._idle = conn
         return reply.status, payload
+
+    def _begin(self, method: str, path: str, data: bytes | None, headers: dict):
+        """Send the request now; what is returned waits for the reply and decodes it."""
+        target = self._prefix + path
+        reused = self._idle is not None
+        with _as_search_errors(method, path):
+            try:
+                conn = self._send(method, target, data, headers)
+            except _CLOSED:
+                if not reused:
+                    raise
+                conn, reused = self._send(method, target, data, headers), False
+
+        def reply():
+            with _as_search_errors(method, path):
+                try:
+                    status, payload = self._receive(conn)
+                except _CLOSED:
+                    if not reused:
+                        raise
+                    # The server closed the kept-alive connection (it restarted): once more,
+                    # on a new one. Never after a timeout, so a hung server costs one timeout
+                    # a call.
+                    status, payload = self._receive(self._send(method, target, data, headers))
+                result = orjson.loads(payload) if payload and status < 400 else None
+            if status >= 400:
+                raise MeilisearchApiError(f"{status} from {method} {path}", SimpleNamespace(
+                    status_code=status, text=payload.decode("utf-8", "replace")))
+            # An empty reply (a 204 for a deleted key): the client reads its status code.
+            return result if payload else SimpleNamespace(status_code=status)
+        return reply
+
+    def start_post(self, path: str, body: dict):
+        """POST `body` as JSON and return at once with a function that waits for the decoded
+        reply (or raises as the client's calls do), so the caller can work while Meilisearch
+        does: the search's database check runs during the search."""
+        return self._begin("POST", path, orjson.dumps(body),
+                           {**self._headers, "Content-Type": "application/json"})
 
     def send_request(self, http_method, path, body=None, content_type=None, *,
                      serializer=None):
@@ -107,26 +154,22 @@ class _KeptAliveRequests(HttpRequests):
                         else orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS))
             else:
                 data = b"" if body == "" else b"null"
-        reused = self._idle is not None
-        try:
-            try:
-                status, payload = self._exchange(method, self._prefix + path, data, headers)
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                if not reused:
-                    raise
-                # The server closed the kept-alive connection (it restarted): once more, on a
-                # new one. Never after a timeout, so a hung server costs one timeout a call.
-                status, payload = self._exchange(method, self._prefix + path, data, headers)
-            result = orjson.loads(payload) if payload and status < 400 else None
-        except TimeoutError as err:
-            raise MeilisearchTimeoutError(str(err)) from err
-        except (OSError, http.client.HTTPException, orjson.JSONDecodeError) as err:
-            raise MeilisearchCommunicationError(f"{method} {path}: {err!r}") from err
-        if status >= 400:
-            raise MeilisearchApiError(f"{status} from {method} {path}", SimpleNamespace(
-                status_code=status, text=payload.decode("utf-8", "replace")))
-        # An empty reply (a 204 for a deleted key): the client reads its status code.
-        return result if payload else SimpleNamespace(status_code=status)
+        return self._begin(method, path, data, headers)()
+
+
+# A kept-alive connection the server closed (it restarted) fails with one of these.
+_CLOSED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+@contextlib.contextmanager
+def _as_search_errors(method: str, path: str):
+    """Transport failures raised as the client's own errors (callers catch SEARCH_ERRORS)."""
+    try:
+        yield
+    except TimeoutError as err:
+        raise MeilisearchTimeoutError(str(err)) from err
+    except (OSError, http.client.HTTPException, orjson.JSONDecodeError) as err:
+        raise MeilisearchCommunicationError(f"{method} {path}: {err!r}") from err
 
 
 def index_uid(name: str) -> str:

@@ -117,7 +117,11 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     now = utcnow()
     queries, attributes = search_requests(query, now, search_client.index_uid("jobs"),
                                           listings=not hydrate)
-    results = search_client.search_client().multi_search(queries)["results"]
+    reply = search_client.search_client().http.start_post("multi-search", {"queries": queries})
+    # While Meilisearch searches, the API reads which jobs' documents may be behind the
+    # database (the page loads each hit's row after the reply instead).
+    behind = sql.jobs_behind_index() if not hydrate else None
+    results = reply()["results"]
     result = results[0]
     for attribute, counts in zip(attributes, results[1:], strict=True):
         result.setdefault("facetDistribution", {})[attribute] = \
@@ -132,10 +136,12 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     page = SearchPage(jobs=[], total=result.get("totalHits", len(hits)), page=query.page,
                       per_page=query.per_page, facets=result.get("facetDistribution", {}))
     if not hydrate and all("listing" in hit for hit in hits):  # else: indexed before listings
-        # The database is the truth: a hit whose job closed a moment ago is dropped, without
-        # loading the rows.
-        still_open = sql.still_open(ids, now)
-        page.listings = [hit["listing"] for hit in hits if hit["id"] in still_open]
+        # The database is the truth: a hit whose job closed a moment ago (its index update
+        # still pending) is dropped, without loading the rows. Only the hits behind the index
+        # are checked; all of them when too many jobs are behind to list.
+        suspects = ids if behind is None else [i for i in ids if i in behind]
+        closed = set(suspects) - sql.still_open(suspects, now)
+        page.listings = [hit["listing"] for hit in hits if hit["id"] not in closed]
         return page
     by_id = {job.id: job for job in db.session.scalars(
         select(Job).where(Job.id.in_(ids))

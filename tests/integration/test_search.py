@@ -223,12 +223,19 @@ def test_every_change_is_pushed_and_marked_done_only_after_its_task(app, search)
 
 
 def test_expired_jobs_leave_search_even_before_the_expiry_sweep(app, client, search):
+    from jobboard.search.client import wait
+    from jobboard.search.documents import document
     with app.app_context():
-        job = post(title="Coder")
+        job = post(title="Expiring coder")
+        # Its time has come: the index holds it as published with the expiry passed, as it
+        # does between the expiry and the sweep that marks it expired.
         job.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
-        assert meili().index(index_uid("jobs")).search("")["hits"]  # still in the index
+        index = meili().index(index_uid("jobs"))
+        assert wait(index.add_documents([document(job)]).task_uid).status == "succeeded"
+        assert index.search("")["hits"]  # still in the index
     assert titles(client, "/api/v1/jobs") == []
+    assert "Expiring coder" not in client.get("/jobs").get_data(as_text=True)
     with app.app_context():
         job_services.expire_due_jobs()
         hits = meili().index(index_uid("jobs")).search("")["hits"]
@@ -311,23 +318,55 @@ def test_searches_use_a_key_that_can_search_and_nothing_else(app, client, search
     assert titles(client, "/api/v1/jobs?q=38206") == ["Stem cell coder"]
 
 
-def test_a_job_closed_while_the_index_is_behind_is_left_out_of_search(app, client, search):
-    """The database is the truth for each hit: a job closed without its index update (search
-    was unreachable at that moment) is not served, on the API or the page."""
+def test_a_job_closed_while_search_was_unreachable_is_left_out_of_search(app, client, search):
+    """The database is the truth for each hit: a job closed while the search server could
+    not be reached still has its document in the index, its update waiting in the outbox; it
+    is not served, on the API or the page. A job whose waiting update keeps it open is."""
+    from jobboard.search.server import free_port
+    from jobboard.search.sql import jobs_behind_index
     with app.app_context():
         employer = make.employer()
-        kept = post(employer, title="Kept coder", codes="38206")
+        post(employer, title="Kept coder", codes="38206")
         gone = post(employer, title="Closed coder", codes="38206")
-        later = post(employer, title="Expired coder", codes="38206")
+        renewed = post(employer, title="Renewed coder", codes="38206")
+        reachable = app.config["MEILI_URL"]
+        app.config["MEILI_URL"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+        try:
+            job_services.close_job(gone, employer)
+            job_services.renew_job(renewed, employer)
+        finally:
+            app.config["MEILI_URL"] = reachable
+        assert jobs_behind_index() == {gone.id, renewed.id}
+        indexed = meili().index(index_uid("jobs")).search("38206")["hits"]
+        assert gone.id in {h["id"] for h in indexed}  # the index is behind
+    assert sorted(titles(client, "/api/v1/jobs?q=38206")) == ["Kept coder", "Renewed coder"]
+    html = client.get("/jobs?q=38206").get_data(as_text=True)
+    assert "Kept coder" in html and "Renewed coder" in html and "Closed coder" not in html
+    with app.app_context():
+        assert sync.drain(ignore_backoff=True).pushed == 2  # as `flask search sync` does
+        assert jobs_behind_index() == set()
+    assert sorted(titles(client, "/api/v1/jobs?q=38206")) == ["Kept coder", "Renewed coder"]
+
+
+def test_with_an_outage_backlog_every_hit_is_checked(app, client, search):
+    """Past BEHIND_MAX jobs waiting for their index updates (a long outage), the API no
+    longer lists them while Meilisearch searches: it checks every hit against the database.
+    The job closed here behind the outbox's back shows that every hit was checked."""
+    from jobboard.search.sql import BEHIND_MAX, jobs_behind_index
+    with app.app_context():
+        employer = make.employer()
+        post(employer, title="Kept coder", codes="38206")
+        gone = post(employer, title="Closed coder", codes="38206")
         db.session.execute(update(Job).where(Job.id == gone.id).values(status="closed"))
+        later = post(employer, title="Expired coder", codes="38206")
         db.session.execute(update(Job).where(Job.id == later.id)
                            .values(expires_at=utcnow() - timedelta(minutes=1)))
-        db.session.commit()  # written behind the outbox's back: the index still has both
-        indexed = meili().index(index_uid("jobs")).search("38206")["hits"]
-        assert {h["id"] for h in indexed} == {kept.id, gone.id, later.id}
+        db.session.add_all(SearchOutbox(job_id=10**6 + n) for n in range(BEHIND_MAX + 1))
+        db.session.add(SearchOutbox(job_id=10**6, done_at=utcnow()))  # done rows do not count
+        db.session.commit()
+        assert jobs_behind_index() is None
+        assert jobs_behind_index(BEHIND_MAX + 1) == {10**6 + n for n in range(BEHIND_MAX + 1)}
     assert titles(client, "/api/v1/jobs?q=38206") == ["Kept coder"]
-    html = client.get("/jobs?q=38206").get_data(as_text=True)
-    assert "Kept coder" in html and "Closed coder" not in html and "Expired coder" not in html
 
 
 def test_the_open_check_of_search_hits_follows_the_open_rule(app):
