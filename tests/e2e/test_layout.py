@@ -1,5 +1,6 @@
 """Phones (390 px): no page scrolls sideways, logged out or in any role; the navigation folds
-into a menu; search results come before the filters; pay charts show their bars."""
+into a menu; search results come before the filters; pay charts show their bars and pay
+tables their figures."""
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -115,6 +116,34 @@ def test_on_a_phone_a_pay_chart_shows_every_bar_on_the_screen(chromium, live_ser
             box = bars.nth(i).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (shown, box)
         context.close()
+
+
+def test_on_a_phone_a_pay_table_shows_every_figure_without_scrolling(chromium, live_server,
+                                                                     app):
+    """Five columns with "25th percentile" headings were wider than 390 px: the median and
+    the 75th percentile were off the screen, inside a table that had to be scrolled."""
+    with app.app_context():
+        employer = make.employer()
+        for i in range(6):
+            make.job(employer, codes="38206", salary_period="year",
+                     specialties=["hematology-oncology", "cdi"],
+                     salary_min=Decimal(150000 + 2000 * i), salary_max=Decimal(190000))
+    context = chromium.new_context(base_url=live_server, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/insights")
+    tables = page.locator(".pay-table")
+    assert tables.count() >= 2  # by credential, by specialty ...
+    for i in range(tables.count()):
+        box = tables.nth(i).locator("xpath=..")  # the box that would scroll
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), i
+    median = page.get_by_role("columnheader", name="Median").first
+    assert median.bounding_box()["x"] + median.bounding_box()["width"] <= PHONE["width"]
+    # Short headings on the screen, the full ones for screen readers.
+    expect(page.get_by_role("columnheader", name="25th percentile").first).to_be_attached()
+    expect(tables.first.get_by_text("25th", exact=True)).to_be_visible()
+    last = tables.first.locator("tbody tr").first.locator("td").last  # the 75th percentile
+    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= PHONE["width"]
+    context.close()
 
 
 def _login_phone(page, email):
