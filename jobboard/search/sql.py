@@ -33,7 +33,11 @@ def jobs_behind_index(limit: int = BEHIND_MAX) -> set[int] | None:
 
     The API runs this while Meilisearch searches (it needs no hit ids), then checks only the
     hits among these (`still_open`): on PostgreSQL the check of every hit after the reply
-    was a round trip of about 1 ms a search (0.9-1.1 ms timed inside requests)."""
+    was a round trip of about 1 ms a search (0.9-1.1 ms timed inside requests). Read just
+    after the search is sent, it can miss an update that reaches the index and is marked
+    done in the fraction of a millisecond between Meilisearch's read and this one (the sync
+    polls its task every 20 ms): that search then serves the job as it was a moment
+    before, as a search sent a moment earlier would have."""
     rows = _fetch("SELECT DISTINCT job_id FROM search_outbox "
                   f"WHERE done_at IS NULL AND job_id IS NOT NULL LIMIT {int(limit) + 1}", ())
     return None if len(rows) > limit else {job_id for job_id, in rows}
