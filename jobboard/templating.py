@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from flask import Flask, g, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from jobboard import vocab
 from jobboard.coders.matching import match
@@ -44,10 +45,16 @@ def date(value: datetime | None) -> str:
     return f"{value:%b %-d, %Y}" if value else ""
 
 
+def breaks_after_slash(label: str) -> Markup:
+    """The label, escaped, free to wrap after each slash ("Hematology/<wbr>oncology"): a
+    narrow table column then breaks there rather than inside a word."""
+    return escape(label).replace("/", Markup("/<wbr>"))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(markdown=render_markdown, money=money, pay=pay, place=place,
-                                 date=date)
+                                 date=date, breaks_after_slash=breaks_after_slash)
     app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow,
                                  filters=FILTERS, fit=fit, code_url=code_url)
 
