@@ -29,6 +29,7 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
         update_profile(coder, ProfileFields(headline="Heme/onc coder", credentials=["CPC"],
                                             codes="38206, 38207, C92.00", findable=True))
         candidates.invite(employer, coder.id, job.id, "Your stem cell work fits our unit.")
+        application_id = make.apply(job, coder).id
         coder_email, employer_email, job_id = coder.email, employer.email, job.id
         admin_email, company_id = make.admin().email, employer.company_id
         for _ in range(5):  # pay figures and charts on the code page and insights
@@ -37,10 +38,15 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
                     "/codes/C92.00", "/insights"],
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
                            "/saved", "/coder/applications", "/jobs/for-me",
-                           "/coder/invitations"],
+                           "/coder/invitations", "/coder/profile",
+                           f"/coder/applications/{application_id}"],
              employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",
                               "/employer/api-tokens", "/employer/candidates",
-                              "/employer/invitations"],
+                              "/employer/invitations", "/employer/jobs/new",
+                              f"/employer/jobs/{job_id}/edit",
+                              f"/employer/jobs/{job_id}/applicants",
+                              f"/employer/applications/{application_id}",
+                              "/employer/company"],
              admin_email: ["/admin/", "/admin/queue", f"/admin/jobs/{job_id}", "/admin/audit",
                            f"/admin/companies/{company_id}", "/admin/domains"]}
     too_wide, scrolled = [], []

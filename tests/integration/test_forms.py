@@ -131,7 +131,7 @@ def test_coder_applies_with_an_uploaded_pdf_and_sees_it(browser, app):
     page = browser.get(r.location).get_data(as_text=True)
     assert "Submitted" in page and "Jane Resume.pdf" in page
     mine = browser.get("/coder/applications").get_data(as_text=True)
-    assert "Hematology/Oncology Coder" in mine
+    assert "Hematology/Oncology Coder" in mine.replace("<wbr>", "")  # may wrap after the slash
     again = browser.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "You applied on" in again and f'action="/jobs/{job_id}/apply"' not in again
 
