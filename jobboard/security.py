@@ -1,4 +1,5 @@
-"""Response headers every page carries, and refusing cross-site form posts by their Origin."""
+"""Response headers every page carries; refusing cross-site form posts by their Origin, and
+queries with a NUL character."""
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
@@ -30,6 +31,16 @@ def register_security(app: Flask) -> None:
         origin = request.headers.get("Origin")
         if origin and origin != "null" and not _same_site(origin):
             abort(403, description="This form was sent from another site.")
+        return None
+
+    @app.before_request
+    def refuse_nul_in_query():
+        """No query means a NUL character, and PostgreSQL refuses one in text: a search for
+        `%00` reached it and answered 500. Every route answers a 400 that says so instead.
+        (Form fields that are stored name it next to the field: jobs/services.py.)"""
+        if b"%00" in request.query_string or b"\x00" in request.query_string:
+            abort(400, description="The address contains an invisible control character "
+                                   "(NUL, %00). Remove it and try again.")
         return None
 
     @app.after_request

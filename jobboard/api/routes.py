@@ -448,7 +448,7 @@ def close_job(job_id: int, user):
 
 
 @bp.get("/insights/pay")
-@documented("insights", query=m.InsightsQuery, HTTP_200=m.PayInsight)
+@documented("insights", query=m.InsightsQuery, HTTP_200=m.PayInsight, HTTP_400=m.Problem)
 def insights_pay():
     """What jobs pay, overall and by credential, specialty, state and setting."""
     s, ignored = slice_from(request.args)

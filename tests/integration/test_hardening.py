@@ -228,3 +228,17 @@ def test_redis_backed_limits_hold_across_two_gunicorn_workers(app, database_url,
         keys = redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
         if keys:
             redis.Redis(host="127.0.0.1", port=6379, db=15).delete(*keys)
+
+
+def test_a_nul_character_in_a_query_is_a_400_that_says_so(client):
+    """PostgreSQL refuses NUL in text: a search for `%00` reached it and answered 500
+    (schemathesis found /api/v1/codes?q=%00 while the codes index was missing)."""
+    for url in ("/api/v1/codes?q=%00", "/api/v1/jobs?q=%00", "/api/v1/jobs?state=T%00X",
+                "/api/v1/insights/pay?state=%00"):
+        r = client.get(url)
+        assert r.status_code == 400 and r.mimetype == "application/problem+json", url
+        assert "NUL" in r.json["detail"], url
+    for url in ("/jobs?q=38206%00", "/codes?q=%00"):
+        r = client.get(url)
+        assert r.status_code == 400 and "NUL" in r.get_data(as_text=True), url
+    assert client.get("/jobs?q=38206").status_code == 200  # and nothing else changed
