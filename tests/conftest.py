@@ -132,7 +132,9 @@ def _clean(app) -> None:
 def app(_app, smtp_server):
     """The session app with empty tables. Tests use `with app.app_context()` for data setup,
     so that each test-client request runs in its own context, as in production."""
+    timeout = _app.config["MEILI_TIMEOUT"]
     yield _app
+    _app.config["MEILI_TIMEOUT"] = timeout  # some tests shorten it; `search` lengthens its cleanup's
     from jobboard.insights.services import clear_cache
     clear_cache()  # pay figures are cached per slice: not across tests
     from jobboard.codes import cached
@@ -229,6 +231,10 @@ def search(app, meili_server, request):
     yield meili_server
     from jobboard.search import breaker
     breaker._breakers.clear()  # a test's failed calls must not send the next test to SQL
+    # Cleaning up is not under test: its calls get more than the app's 2 s. Deleting a key is
+    # a synchronous write to disk in Meilisearch, and on a busy 2-core machine it once took
+    # longer (a teardown error in CI).
+    app.config["MEILI_TIMEOUT"] = 30
     with app.app_context():
         from jobboard.search.client import client, search_key_uid, wait
         for index in client().get_indexes({"limit": 1000})["results"]:
