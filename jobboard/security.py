@@ -35,9 +35,10 @@ def register_security(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_in_query():
-        """No query means a NUL character, and PostgreSQL refuses one in text: a search for
-        `%00` reached it and answered 500. Every route answers a 400 that says so instead.
-        (Form fields that are stored name it next to the field: jobs/services.py.)"""
+        """A NUL character is never part of a real search or filter, and PostgreSQL refuses
+        one in text: a search for `%00` reached it and answered 500. Every route answers a
+        400 that says so instead. (Form fields that are stored name it next to the field:
+        jobs/services.py.)"""
         if b"%00" in request.query_string or b"\x00" in request.query_string:
             abort(400, description="The address contains an invisible control character "
                                    "(NUL, %00). Remove it and try again.")
