@@ -14,7 +14,7 @@ from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
 from jobboard.models import code as kinds
 from jobboard.models.job import PRIVATE, listing_loads
-from jobboard.search.sql import code_under, open_jobs
+from jobboard.search.sql import job_code_is, open_jobs
 
 AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
               "CPT codes and descriptions are copyright AMA; all rights reserved. We show the "
@@ -187,9 +187,7 @@ def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
 def _needs(ref: CodeRef, under: bool):
     """Job codes that are `ref`, or, for a heading such as the ICD-10-CM category C92 (no
     job is tagged with it: claims need a code under it), any code under it."""
-    if under:
-        return code_under(ref.code)
-    return and_(JobCode.system == ref.system, JobCode.code == ref.code)
+    return job_code_is(ref.code, under, ref.system)
 
 
 def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20, under: bool = False):

@@ -19,7 +19,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
-from jobboard.search.sql import code_under, open_jobs
+from jobboard.search.sql import job_code_is, open_jobs
 
 MIN_JOBS = 5
 CACHE_SECONDS = 300
@@ -85,8 +85,8 @@ def _where(s: Slice) -> list:
         conditions = [open_jobs(now)]
     conditions.append(or_(Job.salary_min.is_not(None), Job.salary_max.is_not(None)))
     if s.code:
-        tagged = code_under(s.code) if s.under else JobCode.code == s.code
-        conditions.append(Job.id.in_(select(JobCode.job_id).where(tagged)))
+        conditions.append(Job.id.in_(select(JobCode.job_id)
+                                     .where(job_code_is(s.code, s.under))))
     if s.specialty:
         conditions.append(Job.id.in_(select(JobSpecialty.job_id)
                                      .where(JobSpecialty.specialty == s.specialty)))

@@ -102,6 +102,15 @@ def code_under(prefix: str):
     return and_(JobCode.system.in_(systems), JobCode.code.startswith(prefix))
 
 
+def job_code_is(code: str, under: bool = False, system: str | None = None):
+    """A job code that is `code` (of `system`, when given), or with `under` any code under it
+    (code_under): what a code page, a pay slice and a list of searched codes each need."""
+    if under:
+        return code_under(code)
+    exact = JobCode.code == code
+    return and_(JobCode.system == system, exact) if system else exact
+
+
 def code_condition(query: JobQuery):
     """Any code part of the query, as in the Meilisearch filter."""
     ors = []
@@ -122,8 +131,7 @@ def _codes_matched(query: JobQuery):
     def has(*where):
         return case((exists(select(JobCode.id).where(JobCode.job_id == Job.id, *where)), 1),
                     else_=0)
-    return sum((has(JobCode.code == t.value) if t.kind == "code"
-                else has(code_under(t.value))) for t in query.terms)
+    return sum(has(job_code_is(t.value, under=t.kind != "code")) for t in query.terms)
 
 
 def conditions(query: JobQuery, now: datetime) -> list:
