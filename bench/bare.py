@@ -1,4 +1,4 @@
-"""The floors, served by the same gunicorn settings as the app.
+"""The floors, served as the app is (jobboard/serving.py).
 
 - `/ping`: a bare Flask endpoint.
 - `/relay?i=N`: the thinnest app that could stand between a client and Meilisearch. It sends

@@ -1,7 +1,7 @@
 """Search benchmark on 100,000 postings: indexing, latency, freshness, memory.
 
 Everything runs on this machine in one run, so the ratios compare like with like:
-the app's /api/v1/jobs (gunicorn) against the same search sent straight to Meilisearch,
+the app's /api/v1/jobs (as `make run` serves it) against the same search sent straight to Meilisearch,
 against the app in degraded SQL mode, and against a bare Flask endpoint.
 """
 import argparse
@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jobboard import create_app  # noqa: E402
+from jobboard import create_app, serving  # noqa: E402
 from jobboard.search.server import MeiliServer, free_port  # noqa: E402
 
 QUERIES = {
@@ -89,12 +89,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def gunicorn(app_spec: str, env: dict, port: int, servers: list, probe: str) -> None:
-    """One worker as `make run` runs each of its two: gthread, 4 threads, which keeps a
-    client's connection alive (gunicorn's sync worker closes it after every reply)."""
+def serve(app_spec: str, env: dict, port: int, servers: list, probe: str,
+          workers: int = 1) -> None:
+    """The app served as `make run` serves it (jobboard/serving.py), with one worker
+    process for the timed rounds (`make run` runs two) and both for the load run."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "4", "--log-level", "warning", app_spec],
+        serving.command(port, workers=workers, app=app_spec, log_level="warning"),
         cwd=ROOT, env={**os.environ, **env})
     servers.append(proc)  # stopped in main's finally, whatever happens next
     wait_ready(port, probe)
@@ -218,10 +218,10 @@ def main() -> None:
         (tmp / "bodies.json").write_text(json.dumps(relayed))
 
         ports = {name: free_port() for name in ("app", "degraded", "bare", "app_load")}
-        gunicorn("app:app", env, ports["app"], servers, "/healthz")
-        gunicorn("app:app", {**env, "MEILI_URL": f"http://127.0.0.1:{free_port()}",
+        serve("app:app", env, ports["app"], servers, "/healthz")
+        serve("app:app", {**env, "MEILI_URL": f"http://127.0.0.1:{free_port()}",
                              "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
-        gunicorn("bench.bare:app", {"BENCH_BODIES": str(tmp / "bodies.json"),
+        serve("bench.bare:app", {"BENCH_BODIES": str(tmp / "bodies.json"),
                                     "BENCH_MEILI_URL": meili.url, "BENCH_MEILI_KEY": key},
                  ports["bare"], servers, "/ping")
         session = requests.Session()
@@ -308,11 +308,7 @@ def main() -> None:
 
         # Throughput under load: the app as `make run` serves it (2 workers x 4 threads) and
         # Meilisearch alone, on the same query, each for WRK_SECONDS with the same wrk.
-        gunicorn_load = [sys.executable, "-m", "gunicorn", "--bind",
-                         f"127.0.0.1:{ports['app_load']}", "--workers", "2", "--threads", "4",
-                         "--log-level", "warning", "app:app"]
-        servers.append(subprocess.Popen(gunicorn_load, cwd=ROOT, env={**os.environ, **env}))
-        wait_ready(ports["app_load"])
+        serve("app:app", env, ports["app_load"], servers, "/healthz", workers=serving.WORKERS)
         params = {"q": "38206"}
         body = multi_search(params)
         print(f"load: {WRK_SECONDS} s of wrk against each ...", flush=True)

@@ -13,6 +13,9 @@ HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "X-Frame-Options": "DENY",  # for browsers that predate frame-ancestors
+    # No server software named (the HTTP server, granian, names itself only when the app
+    # sends no Server header).
+    "Server": "CodeBoard",
 }
 # Mail clients' one-click unsubscribe (RFC 8058) posts from the mail provider.
 ORIGIN_EXEMPT = ("auth.unsubscribe",)

@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from jobboard import serving  # noqa: E402
 from jobboard.config import INSTANCE, instance_secret  # noqa: E402
 from jobboard.search.server import MeiliServer, free_port  # noqa: E402
 
@@ -65,10 +66,8 @@ def main() -> None:
         print(f"CodeBoard on {site}  (Ctrl-C stops everything)")
         if smtp:
             print(f"Mail sent by the app: {site}/dev/mail/")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"{args.host}:{args.port}",
-             "--workers", "2", "--threads", "4", "--access-logfile", "-", "app:app"],
-            cwd=ROOT, env=env)
+        server = subprocess.Popen(serving.command(args.port, args.host, access_log=True),
+                                  cwd=ROOT, env=env)
         server.wait()
     except KeyboardInterrupt:
         pass
