@@ -1,8 +1,8 @@
 """Search benchmark on 100,000 postings: indexing, latency, freshness, memory.
 
 Everything runs on this machine in one run, so the ratios compare like with like:
-the app's /api/v1/jobs (as `make run` serves it) against the same search sent straight to Meilisearch,
-against the app in degraded SQL mode, and against a bare Flask endpoint.
+the app's /api/v1/jobs (as `make run` serves it) against the same search sent straight to
+Meilisearch, against the app in degraded SQL mode, and against a bare Flask endpoint.
 """
 import argparse
 import json
@@ -220,10 +220,10 @@ def main() -> None:
         ports = {name: free_port() for name in ("app", "degraded", "bare", "app_load")}
         serve("app:app", env, ports["app"], servers, "/healthz")
         serve("app:app", {**env, "MEILI_URL": f"http://127.0.0.1:{free_port()}",
-                             "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
+                          "MEILI_TIMEOUT": "1"}, ports["degraded"], servers, "/healthz")
         serve("bench.bare:app", {"BENCH_BODIES": str(tmp / "bodies.json"),
-                                    "BENCH_MEILI_URL": meili.url, "BENCH_MEILI_KEY": key},
-                 ports["bare"], servers, "/ping")
+                                 "BENCH_MEILI_URL": meili.url, "BENCH_MEILI_KEY": key},
+              ports["bare"], servers, "/ping")
         session = requests.Session()
         meili_session = requests.Session()
         total_requests = args.rounds * sum(len(q) for q in QUERIES.values())
