@@ -80,6 +80,12 @@ class Config:
                                                          "25"))
     SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@codeboard.localhost")
 
+    # How many proxies in front of the app set X-Forwarded-For, -Proto and -Host (a load
+    # balancer, a TLS terminator): with 0 those headers are ignored, so a client cannot choose
+    # the address its rate limits count; behind a proxy with 0, every visitor would share the
+    # proxy's address, and links would keep the proxy's scheme and host.
+    PROXIES = int(os.environ.get("PROXIES", "0"))
+
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

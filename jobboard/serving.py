@@ -6,8 +6,9 @@ gunicorn's threaded worker on the same searches (issue 7, 20,000 postings): 0.4-
 p50 a search, the same app. It names itself in a Server header unless the app sets one, which
 the app does (security.py).
 
-In production run the same command behind the site's proxy, with more workers if the host has
-the cores; the workers keep no state of their own (DESIGN.md, "When one machine is not enough").
+In production run the same command behind the site's proxy (and set PROXIES, config.py), with
+more workers if the host has the cores; the workers keep no state of their own (DESIGN.md,
+"When one machine is not enough").
 """
 import sys
 

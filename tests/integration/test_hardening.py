@@ -242,3 +242,37 @@ def test_a_nul_character_in_a_query_is_a_400_that_says_so(client):
         r = client.get(url)
         assert r.status_code == 400 and "NUL" in r.get_data(as_text=True), url
     assert client.get("/jobs?q=38206").status_code == 200  # and nothing else changed
+
+
+def test_behind_a_proxy_limits_count_each_visitor_and_links_keep_the_public_address(
+        app, make_app):
+    """PROXIES=1 (one proxy in front): rate limits count the address the proxy forwards, not
+    the proxy's, and absolute links carry the scheme and host the visitor used. With the
+    default 0 the same headers are ignored: a client cannot pick the address it is counted
+    under. (`app` migrates the database both apps use.)"""
+    import secrets
+
+    def posts(client, forwarded_for):
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        return [client.post("/login", headers={"X-Forwarded-For": address},
+                            environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the proxy
+                            data={"csrf_token": token, "email": "nobody@example.org",
+                                  "password": "x"}).status_code
+                for address in forwarded_for]
+    public = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "jobs.example.org"}
+
+    behind = make_app(PROXIES=1, RATELIMIT_AUTH="2 per minute",
+                      RATELIMIT_ACCOUNT="100 per minute",
+                      RATELIMIT_KEY_PREFIX=f"proxy-{secrets.token_hex(4)}")
+    client = behind.test_client()
+    assert posts(client, ["198.51.100.1"] * 3 + ["198.51.100.2"]) == [400, 400, 429, 400]
+    docs = client.get("/api/v1/", headers=public).json["documentation"]
+    assert docs == "https://jobs.example.org/api/docs"
+
+    direct = make_app(RATELIMIT_AUTH="2 per minute", RATELIMIT_ACCOUNT="100 per minute",
+                      RATELIMIT_KEY_PREFIX=f"direct-{secrets.token_hex(4)}")
+    client = direct.test_client()
+    # every post comes from 10.0.0.2, whatever the header claims
+    assert posts(client, ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) == [400, 400, 429]
+    assert client.get("/api/v1/", headers=public).json["documentation"].startswith(
+        "http://localhost/")
