@@ -205,6 +205,8 @@ def test_redis_backed_limits_hold_across_two_server_processes(app, database_url,
                     break
                 except requests.ConnectionError:
                     time.sleep(0.2)
+            else:
+                raise AssertionError(f"the server on port {port} did not start in 20 s")
             # no server software named (security.py)
             assert page.headers["Server"] == "CodeBoard"
         token = csrf_token(page.text)  # the session cookie is the same for both
