@@ -24,8 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                "same on every host (`make run` generates one for development "
                                "and sets CODEBOARD_DEV=1).")
         app.config["SECRET_KEY"] = load_secret_key()
-    if app.config["PROXIES"]:
-        n = app.config["PROXIES"]
+    if n := app.config["PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     from jobboard.pagination import IdConverter
     app.url_map.converters["int"] = IdConverter  # before any route is added
