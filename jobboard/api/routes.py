@@ -23,7 +23,7 @@ from jobboard.extensions import csrf, limiter
 from jobboard.insights import services as insights
 from jobboard.insights.routes import SECTIONS, slice_from
 from jobboard.jobs import services as job_services
-from jobboard.links import with_query
+from jobboard.links import with_query, with_query_varying
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st
 from jobboard.search import reading
@@ -143,21 +143,20 @@ def search_url(**args) -> str:
 
 def page_links(page: int, per_page: int, total: int) -> dict:
     last = max(1, -(-total // per_page))
-    args = request.args.to_dict(flat=False)
-
-    def at(n: int) -> str:
-        return search_url(**{**args, "page": n})
+    at = with_query_varying("api.jobs", request.args.to_dict(flat=False), "page",
+                            external=True)
     return {"self": at(page), "first": at(1), "prev": at(page - 1) if page > 1 else None,
             "next": at(page + 1) if page < last else None, "last": at(last)}
 
 
 def reading_json(read: reading.Reading) -> dict:
     """How the query was read, for API clients to show as the page does."""
+    without = with_query_varying("api.jobs", request.args.to_dict(flat=False), "q",
+                                 external=True)
     return {
         "summary": read.headline_text,
         "parts": [{"kind": p.kind, "label": p.label, "code": p.code, "title": p.title,
-                   "without": search_url(**{**request.args.to_dict(flat=False),
-                                            "q": p.remove_q})}
+                   "without": without(p.remove_q)}
                   for p in read.parts],
         "modifiers": read.modifiers,
         "suggestions": [{"message": s.message,
