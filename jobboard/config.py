@@ -38,6 +38,9 @@ class Config:
     RESUME_MAX_BYTES = 5 * 1024 * 1024
     RESUME_DIR = os.environ.get("RESUME_DIR", str(INSTANCE / "resumes"))
     JOB_LIFETIME_DAYS = int(os.environ.get("JOB_LIFETIME_DAYS", "60"))
+    # Sent (or refused) mail is deleted after this many days: its bodies hold names, job
+    # titles and sign-in links, kept only long enough to answer "did that mail go out?".
+    MAIL_KEEP_DAYS = int(os.environ.get("MAIL_KEEP_DAYS", "30"))
     JOBS_PER_PAGE = 20
 
     MEILI_URL = os.environ.get("MEILI_URL") or None

@@ -94,13 +94,18 @@ def hourly() -> None:
 @huey.periodic_task(crontab(hour="13", minute="0"), name="daily")
 @in_app_context
 def daily() -> None:
-    """Once a day (13:00 UTC, morning in the US): alerts, digests, expiry reminders."""
+    """Once a day (13:00 UTC, morning in the US): alerts, digests, expiry reminders, and the
+    outboxes' old done rows deleted."""
     from jobboard.alerts import services as alerts
+    from jobboard.mail import delivery
     from jobboard.models.alert import DAILY
     from jobboard.notifications import services as notify
+    from jobboard.search import outbox
     _guarded(alerts.send_alerts, DAILY)
     _guarded(notify.send_application_digests)
     _guarded(notify.send_expiry_reminders)
+    _guarded(delivery.prune)
+    _guarded(outbox.prune_done)
 
 
 @huey.periodic_task(crontab(day_of_week="1", hour="13", minute="0"), name="weekly")

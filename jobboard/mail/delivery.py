@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -143,3 +143,13 @@ def status(now: datetime | None = None) -> dict:
     return {"pending": count,
             "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else 0,
             "rejected": failed or 0}
+
+
+def prune(now: datetime | None = None) -> int:
+    """Delete mail sent or refused more than MAIL_KEEP_DAYS ago (the daily chore); mail still
+    waiting is never deleted. Returns how many rows went."""
+    before = (now or utcnow()) - timedelta(days=current_app.config["MAIL_KEEP_DAYS"])
+    gone = sum(db.session.execute(delete(MailOutbox).where(ended < before)).rowcount
+               for ended in (MailOutbox.sent_at, MailOutbox.failed_at))
+    db.session.commit()
+    return gone

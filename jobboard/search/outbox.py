@@ -1,6 +1,11 @@
-"""The write side of search sync: record which jobs changed, push after commit."""
-from flask import current_app
+"""The write side of search sync: record which jobs changed, push after commit, and forget
+what was pushed long ago."""
+from datetime import datetime, timedelta
 
+from flask import current_app
+from sqlalchemy import delete
+
+from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import SearchOutbox
 
@@ -30,3 +35,17 @@ def push_pending() -> None:
     if not breaker().allow(cooldown()):
         return  # known down: the worker catches up once the server answers again
     sync.drain(max_rows=200, quiet=True)
+
+
+# Done rows are kept this long for an operator tracing an update (done_at, task_uid), then
+# deleted: every edit adds a row, and nothing reads them after.
+DONE_KEPT = timedelta(days=7)
+
+
+def prune_done(now: datetime | None = None) -> int:
+    """Delete rows done more than DONE_KEPT ago (the daily chore); pending rows stay, whatever
+    their age. Returns how many rows went."""
+    before = (now or utcnow()) - DONE_KEPT
+    gone = db.session.execute(delete(SearchOutbox).where(SearchOutbox.done_at < before)).rowcount
+    db.session.commit()
+    return gone

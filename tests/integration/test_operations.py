@@ -176,3 +176,33 @@ def test_the_demo_data_shows_pay_figures_on_a_fresh_install(app, runner):
         assert pay_insight(Slice(credential="CPC")).overall.enough
         states = pay_insight(Slice(), ("state",)).groups["state"]
         assert sum(g.pay.enough for g in states) >= 3
+
+
+def test_the_daily_chore_forgets_old_sent_mail_and_pushed_search_updates_but_nothing_waiting(
+        ctx, app):
+    from datetime import timedelta
+
+    from jobboard import tasks
+    from jobboard.database import utcnow
+    from jobboard.models import MailOutbox, SearchOutbox
+
+    now, day = utcnow(), timedelta(days=1)
+    keep = app.config["MAIL_KEEP_DAYS"]
+
+    def mail(subject, **ended):
+        db.session.add(MailOutbox(kind="test", to_addr="jamie@example.org", subject=subject,
+                                  text_body="-", html_body="-", created_at=now - 90 * day,
+                                  **ended))
+    mail("sent long ago", sent_at=now - (keep + 1) * day)
+    mail("refused long ago", failed_at=now - (keep + 1) * day)
+    mail("sent lately", sent_at=now - (keep - 1) * day)
+    mail("still waiting")  # however old: it has not gone out yet
+    db.session.add_all([SearchOutbox(job_id=1, done_at=now - 8 * day),
+                        SearchOutbox(job_id=2, done_at=now - 6 * day),
+                        SearchOutbox(job_id=3, created_at=now - 90 * day)])
+    db.session.commit()
+
+    tasks.daily()
+
+    assert set(db.session.scalars(select(MailOutbox.subject))) == {"sent lately", "still waiting"}
+    assert set(db.session.scalars(select(SearchOutbox.job_id))) == {2, 3}
