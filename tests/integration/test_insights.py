@@ -110,3 +110,17 @@ def test_a_category_shows_what_the_jobs_under_it_pay(app, client, catalog):
             in page, q
         assert f'href="/codes/{q}#pay-h"' in page
     assert "What work on C92.01 pays" in client.get("/codes/C92.01").get_data(as_text=True)
+
+
+def test_a_job_counts_once_under_each_credential_it_requires_and_each_specialty(ctx):
+    employer = make.employer()
+    _jobs(employer, specialties=["hematology-oncology", "cardiology"],
+          required_credentials=["CPC", "CCS"], preferred_credentials=["CRC"])
+    insight = insights.pay_insight(Slice(), ("credential", "specialty"))
+    by_credential = {g.key: g.pay for g in insight.groups["credential"]}
+    by_specialty = {g.key: g.pay for g in insight.groups["specialty"]}
+    assert set(by_credential) == {"CPC", "CCS"}  # CRC is only preferred
+    assert set(by_specialty) == {"hematology-oncology", "cardiology"}
+    assert (insight.overall.count, insight.overall.median) == (6, 67400)
+    assert all(pay == insight.overall for pay in [*by_credential.values(),
+                                                  *by_specialty.values()])
