@@ -98,6 +98,7 @@ class Config:
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "30 per minute")
     RATELIMIT_ACCOUNT = os.environ.get("RATELIMIT_ACCOUNT", "10 per 5 minutes")
     RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN", "120 per minute")  # API writes
+    RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "300 per minute")  # page and API
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "codeboard")
 

@@ -2,6 +2,7 @@
 from http import HTTPStatus
 
 from flask import Flask, current_app, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -61,10 +62,12 @@ def register_errorhandlers(app: Flask) -> None:
             413: "That upload is too large. Resumes may be at most 5 MB.",
             429: "Too many attempts. Please wait a minute and try again.",
         }
-        # A 403 raised with our own reason says it; other codes keep the friendly wording
-        # (a library's description, such as the rate limiter's "10 per 1 minute", is not).
-        specific = e.description if e.code == 403 and e.description != type(e).description \
-            else None
+        # A 403 raised with our own reason, or a limit with its own message, says it; other
+        # codes keep the friendly wording (a library's description, such as the rate
+        # limiter's "10 per 1 minute", is not).
+        ours = (e.code == 403 and e.description != type(e).description) or \
+            (isinstance(e, RateLimitExceeded) and e.limit.error_message)
+        specific = e.description if ours else None
         return _page(e.code or 500, e.name,
                      specific or messages.get(e.code, e.description or e.name))
 

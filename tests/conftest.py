@@ -93,6 +93,7 @@ def _app(database_url, tmp_path_factory, smtp_server):
         # tests get a limit they never reach; test_login_is_rate_limited tightens it.
         "RATELIMIT_AUTH": "10000 per minute",
         "RATELIMIT_ACCOUNT": "10000 per minute",
+        "RATELIMIT_SEARCH": "100000 per minute",
         "MEILI_URL": None,
         "SERVER_NAME": None,
         "MAIL_URL": smtp_server.url,

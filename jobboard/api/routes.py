@@ -19,7 +19,7 @@ from jobboard.api import tokens
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef, recognise
 from jobboard.errors import Conflict, InvalidInput, problem
-from jobboard.extensions import csrf, limiter
+from jobboard.extensions import csrf, limiter, search_limit
 from jobboard.insights import services as insights
 from jobboard.insights.routes import SECTIONS, slice_from
 from jobboard.jobs import services as job_services
@@ -121,7 +121,9 @@ def document() -> dict:
 
 
 @bp.get("/jobs")
-@documented("jobs", query=m.JobsQuery, HTTP_200=m.JobsPage, HTTP_400=m.Problem)
+@search_limit
+@documented("jobs", query=m.JobsQuery, HTTP_200=m.JobsPage, HTTP_400=m.Problem,
+            HTTP_429=m.Problem)
 def jobs():
     """Search open jobs by code, specialty, credential, place, pay and words."""
     query = parse_args(request.args)

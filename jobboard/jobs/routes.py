@@ -14,7 +14,7 @@ from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
-from jobboard.extensions import limiter
+from jobboard.extensions import limiter, search_limit
 from jobboard.forms import show_errors
 from jobboard.insights import services as insights
 from jobboard.jobs import services as job_services
@@ -98,6 +98,7 @@ def chips(query):
 
 
 @bp.get("/jobs")
+@search_limit
 def browse():
     query = parse_args(request.args, current_app.config["JOBS_PER_PAGE"])
     page = search.search_jobs(query)

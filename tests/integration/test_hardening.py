@@ -278,3 +278,26 @@ def test_behind_a_proxy_limits_count_each_visitor_and_links_keep_the_public_addr
     assert posts(client, ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) == [400, 400, 429]
     assert client.get("/api/v1/", headers=public).json["documentation"].startswith(
         "http://localhost/")
+
+
+def test_searches_are_limited_per_address_page_and_api_together_with_a_clear_answer(
+        app, client):
+    from jobboard.extensions import limiter
+    app.config["RATELIMIT_SEARCH"] = "3 per minute"
+    one, other = {"REMOTE_ADDR": "198.51.100.7"}, {"REMOTE_ADDR": "198.51.100.8"}
+    try:
+        assert [client.get(url, environ_base=one).status_code
+                for url in ("/jobs?q=38206", "/api/v1/jobs?q=38206", "/jobs")] == [200] * 3
+        page = client.get("/jobs?q=38207", environ_base=one)
+        assert page.status_code == 429 and int(page.headers["Retry-After"]) > 0
+        assert "Too many searches from your address" in page.get_data(as_text=True)
+        api = client.get("/api/v1/jobs?q=38207", environ_base=one)
+        assert api.status_code == 429 and api.mimetype == "application/problem+json"
+        assert api.json["detail"].startswith("Too many searches from your address")
+        # another address searches; the limited one still reads jobs and logs in
+        assert client.get("/jobs?q=38207", environ_base=other).status_code == 200
+        assert client.get("/", environ_base=one).status_code == 200
+        assert client.get("/login", environ_base=one).status_code == 200
+    finally:
+        app.config["RATELIMIT_SEARCH"] = "100000 per minute"
+        limiter.reset()
