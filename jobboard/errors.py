@@ -1,10 +1,11 @@
 """Domain errors raised by services, and how the web layer shows them."""
 from http import HTTPStatus
 
-from flask import Flask, current_app, render_template, request
-from flask_limiter.errors import RateLimitExceeded
+from flask import Flask, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from jobboard.limits import TooManySearches
 
 
 class InvalidInput(Exception):
@@ -62,14 +63,17 @@ def register_errorhandlers(app: Flask) -> None:
             413: "That upload is too large. Resumes may be at most 5 MB.",
             429: "Too many attempts. Please wait a minute and try again.",
         }
-        # A 403 raised with our own reason, or a limit with its own message, says it; other
-        # codes keep the friendly wording (a library's description, such as the rate
-        # limiter's "10 per 1 minute", is not).
+        # A 403 raised with our own reason, or the search limit, says it; other codes keep the
+        # friendly wording (a library's description, such as the rate limiter's "10 per 1
+        # minute", is not).
         ours = (e.code == 403 and e.description != type(e).description) or \
-            (isinstance(e, RateLimitExceeded) and e.limit.error_message)
+            isinstance(e, TooManySearches)
         specific = e.description if ours else None
-        return _page(e.code or 500, e.name,
-                     specific or messages.get(e.code, e.description or e.name))
+        response = make_response(_page(e.code or 500, e.name,
+                                       specific or messages.get(e.code, e.description or e.name)))
+        if retry_after := getattr(e, "retry_after", None):  # the search limit's 429
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(500)
     def server_error(e):

@@ -1,4 +1,3 @@
-from flask import current_app
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,12 +13,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-# Searches per address, the search page and the API's together: far above what people
-# searching need (an office shares one address), below what one scraper could take of the
-# server's threads, above all while searches answer from the database (90-500 ms each).
-search_limit = limiter.shared_limit(
-    lambda: current_app.config["RATELIMIT_SEARCH"], scope="search",
-    error_message="Too many searches from your address. Please wait a minute and try again.")
 # Any site may read the API (GET); nothing else is opened to other origins.
 cors = CORS(resources={r"/api/v1/*": {"origins": "*", "methods": ["GET", "HEAD"]}},
             send_wildcard=True, vary_header=False)

@@ -19,10 +19,11 @@ from jobboard.api import tokens
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef, recognise
 from jobboard.errors import Conflict, InvalidInput, problem
-from jobboard.extensions import csrf, limiter, search_limit
+from jobboard.extensions import csrf, limiter
 from jobboard.insights import services as insights
 from jobboard.insights.routes import SECTIONS, slice_from
 from jobboard.jobs import services as job_services
+from jobboard.limits import search_limit
 from jobboard.links import with_query, with_query_varying
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st

@@ -14,11 +14,12 @@ from jobboard.coders.forms import ApplyForm
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef
 from jobboard.errors import Conflict, InvalidInput
-from jobboard.extensions import limiter, search_limit
+from jobboard.extensions import limiter
 from jobboard.forms import show_errors
 from jobboard.insights import services as insights
 from jobboard.jobs import services as job_services
 from jobboard.jobs.structured_data import job_posting_ld
+from jobboard.limits import search_limit
 from jobboard.links import with_query
 from jobboard.models import Job
 from jobboard.models import job as st

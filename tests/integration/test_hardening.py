@@ -168,7 +168,7 @@ def test_one_account_cannot_be_guessed_from_many_addresses(app, client):
 def test_redis_backed_limits_hold_across_two_server_processes(app, database_url, tmp_path):
     """Each server process (a worker, or another host) has its own memory: only a shared
     store makes a limit hold. Two processes, served as `make run` serves the app, take the
-    posts in turns. (`app` migrates the database they use.)"""
+    posts (and the searches) in turns. (`app` migrates the database they use.)"""
     import os
     import secrets
     import signal
@@ -190,7 +190,7 @@ def test_redis_backed_limits_hold_across_two_server_processes(app, database_url,
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 32,
            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "RATELIMIT_KEY_PREFIX": prefix,
            "RATELIMIT_AUTH": "5 per minute", "RATELIMIT_ACCOUNT": "1000 per minute",
-           "INSTANCE_PATH": str(tmp_path)}
+           "RATELIMIT_SEARCH": "3 per minute", "INSTANCE_PATH": str(tmp_path)}
     env.pop("HUEY_IMMEDIATE", None)
     ports = [free_port(), free_port()]
     servers = [subprocess.Popen(serving.command(port, workers=1, log_level="warning"),
@@ -220,6 +220,10 @@ def test_redis_backed_limits_hold_across_two_server_processes(app, database_url,
         # five in all, not five a process (each took eight: counted alone, ten would pass)
         assert sorted(statuses) == [400] * 5 + [429] * 11, statuses
         assert 429 in statuses[0::2] and 429 in statuses[1::2]
+        # searches too: three in all
+        searches = [session.get(f"http://127.0.0.1:{ports[i % 2]}/jobs?q=38206",
+                                timeout=30).status_code for i in range(6)]
+        assert searches == [200] * 3 + [429] * 3, searches
         # the counters are in Redis, where both processes read them
         assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
     finally:
@@ -301,3 +305,17 @@ def test_searches_are_limited_per_address_page_and_api_together_with_a_clear_ans
     finally:
         app.config["RATELIMIT_SEARCH"] = "100000 per minute"
         limiter.reset()
+
+
+def test_searches_go_ahead_when_the_limit_store_fails(client, monkeypatch, caplog):
+    """A limit's store that is down (Redis unreachable) is not the visitor's fault."""
+    import redis
+
+    from jobboard.extensions import limiter
+
+    def down(*args):
+        raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+    monkeypatch.setattr(limiter.limiter, "hit", down)
+    assert client.get("/jobs?q=38206").status_code == 200
+    assert client.get("/api/v1/jobs?q=38206").status_code == 200
+    assert "search limit not checked, its storage failed" in caplog.text
