@@ -42,10 +42,14 @@ class Problem(BaseModel):
 FAMILY_PATTERN = r"^([0-9A-Za-z]|\d{3,4}|[A-Za-z]\d[0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?)$"
 
 
+# Free text may hold anything but NUL, which every route refuses with a 400 (security.py).
+NO_NUL = r"^[^\x00]*$"
+
+
 class JobsQuery(BaseModel):
     """The search page's parameters. Codes may be typed in `q` as coders write them:
     `CPT 38206`, `38206-38215`, `C92`, `99214-25`, several at once."""
-    q: str | None = Field(None, max_length=200, description="Codes and words.")
+    q: str | None = Field(None, max_length=200, pattern=NO_NUL, description="Codes and words.")
     code: list[CodeText] | None = Field(None, description="Jobs tagged with any of these codes.")
     family: str | None = Field(None, pattern=FAMILY_PATTERN,
                                description="Every code found under it: a CPT family (382), "
@@ -201,7 +205,8 @@ class CodeHits(BaseModel):
 
 
 class CodesQuery(BaseModel):
-    q: str | None = Field(None, max_length=100, description="A code, part of one, or words.")
+    q: str | None = Field(None, max_length=100, pattern=NO_NUL,
+                          description="A code, part of one, or words.")
     limit: int | None = Field(None, ge=1, description="At most 50.")
 
 
