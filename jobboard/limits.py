@@ -42,10 +42,10 @@ def search_limit(view):
     (90-500 ms each). A 429 with Retry-After past it.
 
     Counted by `limits`, the library Flask-Limiter is built on, in Flask-Limiter's storage
-    (memory, or Redis for several processes), without Flask-Limiter's per-request machinery:
-    on the hottest route that cost 0.1 ms a request in-process and 0.2-0.4 ms of the API's
-    p50 at 100,000 postings (issue 7); this check costs a fifth of it. If the storage fails,
-    the search goes ahead (logged): a limit's store must not take search down."""
+    (memory, or Redis for several processes), without Flask-Limiter's per-request machinery,
+    which cost the hottest route 0.1 ms a request in-process (issue 7); this check costs
+    20-60 us. If the storage fails, the search goes ahead (logged): a limit's store must not
+    take search down."""
     @wraps(view)
     def limited(*args, **kwargs):
         if limiter.enabled:

@@ -4,7 +4,8 @@ Each job counts once, at the middle of its posted range, annualised (hourly x 2,
 are computed in the database: PostgreSQL's percentile_cont; on SQLite the slice's pay values
 are read and interpolated the same way in Python (statistics.quantiles, "inclusive", is the
 same linear interpolation), in one read for the slice and all its splits. Fewer than MIN_JOBS
-jobs give a count only: no figure from one or two postings. Results are cached per slice for CACHE_SECONDS.
+jobs give a count only: no figure from one or two postings. Results are cached per slice for
+CACHE_SECONDS.
 """
 import statistics
 import threading
