@@ -116,3 +116,29 @@ def test_typing_a_pay_amount_and_applying_the_filters_narrows_the_results(new_pa
     expect(page.get_by_role("link", name="Well paid hourly coder")).to_be_visible()
     expect(page.get_by_role("link", name="Modest yearly coder")).to_have_count(0)
     expect(page.get_by_role("link", name="Remove filter Pay from $55,000/yr")).to_be_visible()
+
+
+def test_a_live_search_past_the_limit_says_so_and_keeps_the_last_results(new_page, app, search):
+    from jobboard.extensions import limiter
+    with app.app_context():
+        employer = make.employer()
+        make.job(employer, title="Stem Cell Harvest Coder", codes="38206")
+        make.job(employer, title="Office Visit Coder", codes="99214")
+    page = new_page()
+    page.goto("/jobs")
+    box = page.get_by_label("Search by code, specialty or words")
+    alert = page.locator("#live-search-error")
+    app.config["RATELIMIT_SEARCH"] = "1 per minute"  # a new limit counts afresh
+    try:
+        box.fill("38206")
+        expect(page.get_by_role("heading", name="Jobs tagged 38206")).to_be_visible()
+        expect(alert).to_be_hidden()
+        box.fill("99214")  # the second search in the minute: refused
+        expect(alert).to_have_text(re.compile(r"^Too many searches from your address\."))
+        expect(page.get_by_role("link", name="Stem Cell Harvest Coder")).to_be_visible()
+    finally:
+        app.config["RATELIMIT_SEARCH"] = "100000 per minute"
+        limiter.reset()
+    box.fill("99214 ")  # allowed again: the message goes with the new results
+    expect(page.get_by_role("link", name="Office Visit Coder")).to_be_visible()
+    expect(alert).to_be_hidden()
