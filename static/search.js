@@ -15,9 +15,9 @@
     });
   }
 
-  function failed(text) {
+  function failed(text, event) {
     var box = document.getElementById("live-search-error");
-    if (!box) return;
+    if (!box || (event && !event.target.closest(".search-form"))) return;  // not the search
     box.textContent = text;
     box.hidden = !text;
   }
@@ -27,11 +27,11 @@
       ? "Too many searches from your address. Please wait a minute and try again; "
         + "the jobs below are from your previous search."
       : "The search did not answer. The jobs below are from your previous search; "
-        + "press Search to try again.");
+        + "press Search to try again.", event);
   });
-  document.addEventListener("htmx:sendError", function () {
+  document.addEventListener("htmx:sendError", function (event) {
     failed("The search could not be reached. The jobs below are from your previous "
-      + "search; check your connection and press Search to try again.");
+      + "search; check your connection and press Search to try again.", event);
   });
   document.addEventListener("htmx:afterSwap", function () { failed(""); });
   document.addEventListener("DOMContentLoaded", fold);
