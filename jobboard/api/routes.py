@@ -144,18 +144,21 @@ def search_url(**args) -> str:
     return with_query("api.jobs", args, external=True)
 
 
+def this_search_with(key: str):
+    """This request's search with `key` set to each value given (search_url's twin)."""
+    return with_query_varying("api.jobs", request.args.to_dict(flat=False), key, external=True)
+
+
 def page_links(page: int, per_page: int, total: int) -> dict:
     last = max(1, -(-total // per_page))
-    at = with_query_varying("api.jobs", request.args.to_dict(flat=False), "page",
-                            external=True)
+    at = this_search_with("page")
     return {"self": at(page), "first": at(1), "prev": at(page - 1) if page > 1 else None,
             "next": at(page + 1) if page < last else None, "last": at(last)}
 
 
 def reading_json(read: reading.Reading) -> dict:
     """How the query was read, for API clients to show as the page does."""
-    without = with_query_varying("api.jobs", request.args.to_dict(flat=False), "q",
-                                 external=True)
+    without = this_search_with("q")
     return {
         "summary": read.headline_text,
         "parts": [{"kind": p.kind, "label": p.label, "code": p.code, "title": p.title,
