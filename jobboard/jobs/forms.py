@@ -34,7 +34,8 @@ class JobForm(FlaskForm):
     preferred_credentials = MultiCheckboxField(
         "Preferred credentials", choices=choices(vocab.CREDENTIALS, labels=False))
     setting = SelectField("Coding setting", choices=blank_first(choices(vocab.SETTINGS)))
-    work_mode = RadioField("Where the work is done", choices=choices(vocab.WORK_MODES))
+    work_mode = RadioField("Where the work is done", choices=choices(vocab.WORK_MODES),
+                           invalid_choice_message="Choose one.")
     city = StringField("City", validators=[Optional(), Length(max=100)],
                        description="Needed for hybrid and onsite jobs.")
     state = SelectField("State", choices=blank_first(choices(vocab.US_STATES),

@@ -78,6 +78,22 @@ def test_salary_min_above_max_is_shown_on_the_form(browser, app):
     assert "The maximum must be at least the minimum." in r.get_data(as_text=True)
 
 
+def test_where_the_work_is_done_and_its_state_say_what_to_choose(browser, app):
+    with app.app_context():
+        email = make.employer().email
+    browser.login(email)
+    unset = {k: v for k, v in JOB_FORM.items() if k != "work_mode"}
+    html = browser.submit("/employer/jobs/new", unset).get_data(as_text=True)
+    # The radio buttons say what the selects say, not WTForms' "Not a valid choice."
+    assert "Not a valid choice" not in html
+    assert html.count("Choose one.") == 1 and 'id="work_mode-error"' in html
+    assert "Name the state: only remote jobs may leave it out." in html
+    r = browser.submit("/employer/jobs/new", {**JOB_FORM, "work_mode": "onsite", "city": "Austin"})
+    assert r.status_code == 400
+    assert "Name the state: only remote jobs may leave it out." in r.get_data(as_text=True)
+    assert browser.submit("/employer/jobs/new", JOB_FORM).status_code == 302  # remote, no state
+
+
 def test_posting_without_the_csrf_token_is_refused(browser, app):
     with app.app_context():
         email = make.employer().email
