@@ -10,6 +10,8 @@ from jobboard import vocab
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import (
+    Application,
+    ApplicationEvent,
     CoderProfile,
     Company,
     Job,
@@ -19,6 +21,7 @@ from jobboard.models import (
     SearchOutbox,
     User,
 )
+from jobboard.models import application as ap
 from jobboard.models import job as st
 from jobboard.models.company import BY_ADMIN
 
@@ -137,6 +140,7 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     db.session.flush()
 
     specialties = list(PROFILES)
+    first_recruiter_jobs: list[Job] = []
     for i in range(n_jobs):
         # The first two jobs are the stem cell pair every demo and test relies on; the first
         # eight are oncology jobs with 38206 among their codes, so its pay insight shows.
@@ -186,6 +190,8 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
                               for c in preferred])
         refresh_search_fields(job, meanings=meanings)
         db.session.add(job)
+        if k is employers[0] and len(first_recruiter_jobs) < len(PIPELINES):
+            first_recruiter_jobs.append(job)
         if i % 500 == 499:
             db.session.flush()
             if progress:
@@ -193,6 +199,7 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     db.session.flush()
     if progress:
         progress(n_jobs % 500)
+    _applications(first_recruiter_jobs, employers[0], findable, now)
     db.session.add_all(SearchOutbox(job_id=job_id)
                        for job_id in db.session.scalars(db.select(Job.id)))
     db.session.add_all(SearchOutbox(coder_id=coder.id) for coder in findable)
@@ -206,6 +213,58 @@ def seed(n_jobs: int, seed: int, password: str, progress=None) -> dict:
     db.session.commit()
     return {"employers": [u.email for u in employers], "coders": [u.email for u in coders],
             "admin": admin.email}
+
+
+# Applications to the first recruiter's first jobs, so employer1 sees a pipeline at every
+# stage (and the coders who applied see theirs): for each job, each application's path of
+# statuses, and what the recruiter wrote at the last move.
+PIPELINES = [
+    [([ap.REVIEWING, ap.INTERVIEW, ap.OFFER],
+      "We would like to offer you the role. The details are on their way by email."),
+     ([ap.REVIEWING, ap.INTERVIEW],
+      "Could we talk by video on Tuesday at 10 am Central? About 30 minutes."),
+     ([ap.REVIEWING], None),
+     ([ap.REVIEWING, ap.REJECTED],
+      "Thank you for applying. We chose a coder with more transplant experience."),
+     ([ap.SUBMITTED], None), ([ap.SUBMITTED], None)],
+    [([ap.SUBMITTED], None), ([ap.REVIEWING], None)],
+    [([ap.WITHDRAWN], None)],
+]
+
+
+def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> None:
+    """Findable demo coders apply to `jobs` and the recruiter moves them along PIPELINES,
+    with the history the services would write (no mail: nothing here is sent)."""
+    db.session.flush()  # the jobs' ids
+    waiting = list(coders)
+    # A small --jobs may give the recruiter fewer jobs than there are pipelines.
+    for job, pipeline in zip(jobs, PIPELINES, strict=False):
+        specialty = job.specialties[0].specialty
+        # Coders of the job's own specialty apply first.
+        waiting.sort(key=lambda c: specialty not in c.profile.specialties)
+        for n, (path, note) in enumerate(pipeline):
+            coder = waiting.pop(0)
+            # Between the job's publication and now, each step a little later.
+            step = (now - job.published_at) / (len(path) + 2)
+            at = job.published_at + step * (1 + n / len(pipeline))
+            headline = coder.profile.headline.lower()
+            application = Application(
+                job_id=job.id, coder_id=coder.id, status=path[-1], created_at=at,
+                cover_letter=f"I am a {headline} and would like to code for your team.")
+            application.events.append(ApplicationEvent(to_status=ap.SUBMITTED,
+                                                       actor_id=coder.id, created_at=at))
+            before = ap.SUBMITTED
+            for status in path:
+                if status == ap.SUBMITTED:
+                    continue
+                at += step
+                by = coder if status == ap.WITHDRAWN else recruiter
+                application.events.append(ApplicationEvent(
+                    from_status=before, to_status=status, actor_id=by.id, created_at=at,
+                    message=note if status == path[-1] else None))
+                before = status
+            application.updated_at = at
+            db.session.add(application)
 
 
 def _system(code: str) -> str:

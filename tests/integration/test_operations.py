@@ -91,6 +91,28 @@ def test_demo_accounts_can_log_in(runner, browser, app):
     browser.login(email, "demo-password")
 
 
+def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner, browser,
+                                                                         app):
+    runner.invoke(args=["seed-demo", "--jobs", "30"])
+    with app.app_context():
+        job_id = db.session.scalar(select(Job.id).join(User, User.id == Job.created_by_id)
+                                   .where(User.email == "employer1@demo.example")
+                                   .order_by(Job.id).limit(1))
+    browser.login("employer1@demo.example", "demo-password")
+    page = browser.get(f"/employer/jobs/{job_id}/applicants").get_data(as_text=True)
+    for status in ("Submitted", "Reviewing", "Interview", "Offer", "Not selected"):
+        assert f"<td>{status}</td>" in page
+    assert "Findable Coder 1<" in page
+    # No mail for what the seed made: the notifications are what the app sends.
+    with app.app_context():
+        from jobboard.models import MailOutbox
+        assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
+    browser.logout()
+    browser.login("findable1@demo.example", "demo-password")
+    mine = browser.get("/coder/applications").get_data(as_text=True)
+    assert "Senior Stem Cell Transplant Coder" in mine and "Offer" in mine
+
+
 def test_jobs_expire_command(runner, app):
     from datetime import timedelta
 
