@@ -235,6 +235,8 @@ PIPELINES = [
 def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> None:
     """Findable demo coders apply to `jobs` and the recruiter moves them along PIPELINES,
     with the history the services would write (no mail: nothing here is sent)."""
+    from jobboard.resumes.services import store_resume
+
     db.session.flush()  # the jobs' ids
     waiting = list(coders)
     # A small --jobs may give the recruiter fewer jobs than there are pipelines.
@@ -247,10 +249,18 @@ def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> 
             # Between the job's publication and now, each step a little later.
             step = (now - job.published_at) / (len(path) + 2)
             at = job.published_at + step * (1 + n / len(pipeline))
-            headline = coder.profile.headline.lower()
+            profile = coder.profile
+            # As the app has it: every application carries a resume, here the profile's.
+            profile.resume = store_resume(coder, resume_pdf([
+                coder.name, profile.headline, f"Credentials: {', '.join(profile.credentials)}",
+                f"Codes: {', '.join(profile.codes)}", f"{profile.city}, {profile.state}",
+                "(Demo data: not a real person.)"]), f"{coder.name} resume.pdf")
+            db.session.flush()
             application = Application(
                 job_id=job.id, coder_id=coder.id, status=path[-1], created_at=at,
-                cover_letter=f"I am a {headline} and would like to code for your team.")
+                resume_id=profile.resume.id,
+                cover_letter=f"I am a {profile.headline.lower()} and would like to code for "
+                             "your team.")
             application.events.append(ApplicationEvent(to_status=ap.SUBMITTED,
                                                        actor_id=coder.id, created_at=at))
             before = ap.SUBMITTED
@@ -265,6 +275,27 @@ def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> 
                 before = status
             application.updated_at = at
             db.session.add(application)
+
+
+def resume_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF of these lines (ASCII) in Helvetica: a demo coder's resume."""
+    def literal(line: str) -> str:
+        line = line.encode("latin-1", "replace").decode("latin-1")
+        return "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+    text = "BT /F1 12 Tf 72 740 Td 18 TL " + " ".join(f"{literal(x)} '" for x in lines) + " ET"
+    objects = ["<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]"
+               "/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+               "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+               f"<</Length {len(text)}>>\nstream\n{text}\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    table = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    return out + (f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n{table}"
+                  f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{len(out)}\n"
+                  "%%EOF\n").encode("latin-1")
 
 
 def _system(code: str) -> str:

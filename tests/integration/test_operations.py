@@ -107,10 +107,22 @@ def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner
     with app.app_context():
         from jobboard.models import MailOutbox
         assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
+    with app.app_context():
+        from jobboard.models import Application
+        offer = db.session.scalar(select(Application).where(Application.status == "offer"))
+        offer_id, resume_id = offer.id, offer.resume_id
+    # Each application carries a resume, as the app's own do; the recruiter may read it.
+    assert resume_id is not None
+    resume = browser.get(f"/resumes/{resume_id}")
+    assert resume.status_code == 200 and resume.data.startswith(b"%PDF-")
+    resume.close()
     browser.logout()
     browser.login("findable1@demo.example", "demo-password")
     mine = browser.get("/coder/applications").get_data(as_text=True)
     assert "Senior Stem Cell Transplant Coder" in mine and "Offer" in mine
+    detail = browser.get(f"/coder/applications/{offer_id}")
+    assert detail.status_code == 200
+    assert "Findable Coder 1 resume.pdf" in detail.get_data(as_text=True)
 
 
 def test_jobs_expire_command(runner, app):
