@@ -216,6 +216,21 @@ def test_employer_reviews_an_applicant_downloads_the_resume_and_moves_it(browser
             "submitted", "interview"]
 
 
+def test_the_coder_reads_the_employers_message_on_their_application_too(browser, app):
+    with app.app_context():
+        employer, coder = make.employer(), make.coder()
+        app_id = make.apply(make.job(employer), coder).id
+        employer_email, coder_email = employer.email, coder.email
+    browser.login(employer_email)
+    browser.submit(f"/employer/applications/{app_id}", {
+        "status": "interview", "message": "Video call Tuesday <10 am> Central?"})
+    browser.logout()
+    browser.login(coder_email)
+    # Not only in the mail: the page keeps it, escaped.
+    page = browser.get(f"/coder/applications/{app_id}").get_data(as_text=True)
+    assert "Interview" in page and "wrote: “Video call Tuesday &lt;10 am&gt; Central?”" in page
+
+
 def test_another_employer_cannot_open_an_application_or_resume(browser, app):
     with app.app_context():
         application = make.apply(make.job(make.employer()), make.coder())
