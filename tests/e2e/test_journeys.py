@@ -22,6 +22,9 @@ def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_
     coder.get_by_role("link", name="Stem Cell Transplant Coder").click()
     expect(coder.get_by_role("heading", name="Stem Cell Transplant Coder")).to_be_visible()
 
+    # Sent without a resume, the page comes back where the form is, with the reason in view.
+    coder.get_by_role("button", name="Send application").click()
+    expect(coder.get_by_text("Attach a resume (PDF or DOCX)")).to_be_in_viewport()
     apply_with_resume(coder, tmp_path / "Jamie Coder resume.pdf",
                       "I abstract 38206 harvests every week.", "Stem Cell Transplant Coder")
     expect(coder.get_by_text("Status: Submitted")).to_be_visible()
