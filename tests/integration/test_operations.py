@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from jobboard import create_app
 from jobboard.extensions import db, limiter
-from jobboard.models import Job, JobCode, User
+from jobboard.models import Application, Job, JobCode, MailOutbox, User
 from jobboard.models.job import CODE_PREFIX_INDEX, SEARCH_TEXT_FTS_INDEX, SEARCH_VECTOR
 from tests import factories as make
 
@@ -103,12 +103,9 @@ def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner
     for status in ("Submitted", "Reviewing", "Interview", "Offer", "Not selected"):
         assert f"<td>{status}</td>" in page
     assert "Findable Coder 1<" in page
-    # No mail for what the seed made: the notifications are what the app sends.
     with app.app_context():
-        from jobboard.models import MailOutbox
+        # No mail for what the seed made: the notifications are what the app sends.
         assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
-    with app.app_context():
-        from jobboard.models import Application
         offer = db.session.scalar(select(Application).where(Application.status == "offer"))
         offer_id, resume_id = offer.id, offer.resume_id
     # Each application carries a resume, as the app's own do; the recruiter may read it.
