@@ -255,10 +255,9 @@ def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> 
                 coder.name, profile.headline, f"Credentials: {', '.join(profile.credentials)}",
                 f"Codes: {', '.join(profile.codes)}", f"{profile.city}, {profile.state}",
                 "(Demo data: not a real person.)"]), f"{coder.name} resume.pdf")
-            db.session.flush()
             application = Application(
                 job_id=job.id, coder_id=coder.id, status=path[-1], created_at=at,
-                resume_id=profile.resume.id,
+                resume=profile.resume,
                 cover_letter=f"I am a {profile.headline.lower()} and would like to code for "
                              "your team.")
             application.events.append(ApplicationEvent(to_status=ap.SUBMITTED,

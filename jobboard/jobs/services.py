@@ -42,10 +42,10 @@ class JobFields:
     accuracy_pct: Decimal | None = None
 
 
-def _check_choice(errors, name, value, vocabulary, required=True):
+def _check_choice(errors, name, value, vocabulary, required=True, missing="Choose one."):
     if value in (None, ""):
         if required:
-            errors.setdefault(name, []).append("Choose one.")
+            errors.setdefault(name, []).append(missing)
     elif value not in vocabulary:
         errors.setdefault(name, []).append(f'"{value}" is not one of the choices.')
 
@@ -79,9 +79,8 @@ def validate(f: JobFields):
     _check_choice(errors, "setting", f.setting, vocab.SETTINGS)
     _check_choice(errors, "work_mode", f.work_mode, vocab.WORK_MODES)
     _check_choice(errors, "employment_type", f.employment_type, vocab.EMPLOYMENT_TYPES)
-    _check_choice(errors, "state", f.state, vocab.US_STATES, required=False)
-    if not f.state and f.work_mode != "remote":
-        errors["state"] = ["Name the state: only remote jobs may leave it out."]
+    _check_choice(errors, "state", f.state, vocab.US_STATES, required=f.work_mode != "remote",
+                  missing="Name the state: only remote jobs may leave it out.")
     if f.work_mode in ("hybrid", "onsite") and not (f.city or "").strip():
         errors["city"] = ["Say where the job is: hybrid and onsite jobs need a city."]
     for name in ("specialties",):
