@@ -46,7 +46,10 @@ class Config:
     MEILI_URL = os.environ.get("MEILI_URL") or None
     MEILI_MASTER_KEY = os.environ.get("MEILI_MASTER_KEY") or None
     MEILI_INDEX_PREFIX = os.environ.get("MEILI_INDEX_PREFIX", "")
-    MEILI_TIMEOUT = float(os.environ.get("MEILI_TIMEOUT", "2"))
+    MEILI_TIMEOUT = float(os.environ.get("MEILI_TIMEOUT", "2"))  # one HTTP call
+    # Waiting for an indexing task (setup, sync, reindex steps): tasks queue one behind
+    # another on the server, so this is a deadline for the queue, not for one call.
+    MEILI_TASK_TIMEOUT = float(os.environ.get("MEILI_TASK_TIMEOUT", "30"))
     # After a failed call, searches skip Meilisearch this long, then one request probes it.
     MEILI_COOLDOWN = float(os.environ.get("MEILI_COOLDOWN", "30"))
 

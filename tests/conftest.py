@@ -4,6 +4,7 @@ import os
 # Background tasks run at once in the caller's thread (Huey's immediate mode): the real task
 # code, without a consumer process. test_worker.py runs a real consumer as well.
 os.environ["HUEY_IMMEDIATE"] = "1"
+import logging
 import re
 import secrets
 import uuid
@@ -45,8 +46,11 @@ def database_url(tmp_path_factory):
     except psycopg.OperationalError as e:
         require(False, f"PostgreSQL is not reachable at {url}: {e}")
     yield admin.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error as e:  # a cleanup never decides the run; the name says what to drop
+        logging.getLogger(__name__).warning("the test database %s was left: %s", name, e)
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +59,10 @@ def smtp_server(tmp_path_factory):
     directory = tmp_path_factory.mktemp("mail")
     controller = devserver.start(directory)
     yield MailServer(controller, directory)
-    controller.stop()
+    try:
+        controller.stop()
+    except Exception as e:  # a cleanup never decides the run; the process ends anyway
+        logging.getLogger(__name__).warning("the test SMTP server did not stop: %s", e)
 
 
 def link_in(mail, path_part: str) -> str:
@@ -95,6 +102,9 @@ def _app(database_url, tmp_path_factory, smtp_server):
         "RATELIMIT_ACCOUNT": "10000 per minute",
         "RATELIMIT_SEARCH": "100000 per minute",
         "MEILI_URL": None,
+        # Tasks queue behind every other test's indexing on one server: a generous deadline
+        # for a busy 2-core machine (a give-up says which task it waited for: client.wait).
+        "MEILI_TASK_TIMEOUT": 120,
         "SERVER_NAME": None,
         "MAIL_URL": smtp_server.url,
         "MAIL_DIR": str(smtp_server.directory),
@@ -135,7 +145,7 @@ def app(_app, smtp_server):
     so that each test-client request runs in its own context, as in production."""
     timeout = _app.config["MEILI_TIMEOUT"]
     yield _app
-    _app.config["MEILI_TIMEOUT"] = timeout  # some tests shorten it; `search` lengthens its cleanup's
+    _app.config["MEILI_TIMEOUT"] = timeout  # some tests shorten it
     from jobboard.insights.services import clear_cache
     clear_cache()  # pay figures are cached per slice: not across tests
     from jobboard.codes import cached
@@ -232,16 +242,11 @@ def search(app, meili_server, request):
     yield meili_server
     from jobboard.search import breaker
     breaker._breakers.clear()  # a test's failed calls must not send the next test to SQL
-    # Cleaning up is not under test: its calls get more than the app's 2 s. The test's search
-    # key is left: the session's server is thrown away at the end, and deleting a key (a
-    # synchronous write to disk in Meilisearch) failed two CI runs in teardown on this 2-core
-    # machine, once past the app's 2 s and once past 30 s.
-    app.config["MEILI_TIMEOUT"] = 30
-    with app.app_context():
-        from jobboard.search.client import client, wait
-        for index in client().get_indexes({"limit": 1000})["results"]:
-            if index.uid.startswith(prefix):
-                wait(client().delete_index(index.uid).task_uid)
+    # Nothing is deleted: the session's Meilisearch is thrown away at the end, and every test
+    # has indexes of its own, so what a test leaves behind is never read again. Cleaning up
+    # used to wait for index and key deletions, and on this 2-core machine a deletion queued
+    # behind other tests' indexing passed even a 30 s timeout and failed whole CI runs: a
+    # cleanup must never decide a run.
 
 
 # ---------------------------------------------------------------- forms

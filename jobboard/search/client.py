@@ -176,9 +176,29 @@ def index_uid(name: str) -> str:
     return current_app.config.get("MEILI_INDEX_PREFIX", "") + name
 
 
-def wait(task_uid: int, timeout_ms: int = 30_000):
-    """The finished task; raises if it did not finish in time (the client's default is 5 s)."""
-    return client().wait_for_task(task_uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
+def wait(task_uid: int, timeout_ms: int | None = None):
+    """The finished task. Waits MEILI_TASK_TIMEOUT seconds unless told (the client's default,
+    5 s, is too short for a busy 2-core machine, where a task may queue behind others); when
+    it gives up, the error says which task it waited for and what it was doing."""
+    if timeout_ms is None:
+        timeout_ms = int(current_app.config["MEILI_TASK_TIMEOUT"] * 1000)
+    try:
+        return client().wait_for_task(task_uid, timeout_in_ms=timeout_ms, interval_in_ms=20)
+    except MeilisearchTimeoutError as e:
+        raise MeilisearchTimeoutError(
+            f"gave up after {timeout_ms / 1000:g} s waiting for Meilisearch task {task_uid} "
+            f"({_task_state(task_uid)})") from e
+
+
+def _task_state(task_uid: int) -> str:
+    """What a task is and where it stands, for an error message; never raises."""
+    try:
+        task = client().get_task(task_uid)
+        queued = client().get_tasks({"statuses": ["enqueued", "processing"], "limit": 1}).total
+    except SEARCH_ERRORS as e:
+        return f"its state could not be read: {e}"
+    return (f"{task.type} on index {task.index_uid}, {task.status}; "
+            f"{queued} task(s) enqueued or processing on the server")
 
 
 # Searches use a key that can only search the app's indexes, so a leak through the search

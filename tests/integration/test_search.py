@@ -444,3 +444,19 @@ def test_search_links_built_once_per_request_are_url_fors_own(app):
         assert with_query("jobs.browse", MultiDict()) == url_for("jobs.browse")
         for code in ("38206", "C92.00", "J9035", "0W9G3ZZ", "a b/c"):
             assert code_url(code) == url_for("codes.page", code=code)
+
+
+def test_a_wait_that_gives_up_says_which_task_it_waited_for(app, search):
+    """An operator (or a failed CI run) reading the error learns what was slow and how much
+    was queued ahead of it, not only a task number."""
+    from meilisearch.errors import MeilisearchTimeoutError
+
+    from jobboard.search.client import wait
+    with app.app_context():
+        task = meili().index(index_uid("jobs")).update_settings({"rankingRules": ["words"]})
+        with pytest.raises(MeilisearchTimeoutError) as gave_up:
+            wait(task.task_uid, timeout_ms=0)
+        message = str(gave_up.value)
+        assert f"task {task.task_uid} (settingsUpdate on index {index_uid('jobs')}" in message
+        assert "gave up after 0 s" in message and "enqueued or processing" in message
+        assert wait(task.task_uid).status == "succeeded"  # its own deadline: long enough
