@@ -2,6 +2,7 @@
 import logging
 import secrets
 import smtplib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,16 +15,19 @@ from jobboard.mail import transport
 from jobboard.models import MailOutbox
 
 log = logging.getLogger(__name__)
-BATCH = 50
-LEASE = timedelta(minutes=10)  # a claim a crashed worker left behind is taken again after this
+# A claim is one message's, for as long as sending one may take (connecting and each SMTP
+# step are bounded by MAIL_TIMEOUT); a worker that dies mid-send delays that one message by
+# at most this much, and no other.
+LEASE = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(minutes=30)
+MAX_ATTEMPTS = 10  # a message that failed this often for its own reasons is given up
 
 
 @dataclass
 class DeliveryResult:
     sent: int = 0
     failed: int = 0  # will be retried
-    rejected: int = 0  # refused for good by the server (bad address)
+    rejected: int = 0  # given up for good (refused by the server, or cannot be built)
     error: str | None = None
 
 
@@ -31,22 +35,25 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=15 * 2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
-def _pending(now: datetime, ignore_backoff: bool):
+def _pending(now: datetime, ignore_backoff: bool, skip: Collection[int] = ()):
     where = [MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None),
              or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now)]
     if not ignore_backoff:
         where.append(MailOutbox.next_attempt_at <= now)
+    if skip:
+        where.append(MailOutbox.id.not_in(skip))
     return where
 
 
-def claim(limit: int, now: datetime, ignore_backoff: bool = False) -> list[MailOutbox]:
-    """Take up to `limit` rows for this worker alone.
+def claim(limit: int, now: datetime, ignore_backoff: bool = False,
+          skip: Collection[int] = ()) -> list[MailOutbox]:
+    """Take up to `limit` rows for this worker alone (not those in `skip`).
 
     The conditional UPDATE is what makes a claim exclusive on every database: a row another
     worker claimed first no longer matches. On PostgreSQL the candidates are also read with
     SKIP LOCKED, so workers do not queue behind each other's rows.
     """
-    candidates = select(MailOutbox.id).where(*_pending(now, ignore_backoff)) \
+    candidates = select(MailOutbox.id).where(*_pending(now, ignore_backoff, skip)) \
         .order_by(MailOutbox.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -65,60 +72,91 @@ def claim(limit: int, now: datetime, ignore_backoff: bool = False) -> list[MailO
         .order_by(MailOutbox.id)))
 
 
-def _release(rows: list[MailOutbox], error: Exception, now: datetime) -> None:
-    for row in rows:
-        row.attempts += 1
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+def _record(row: MailOutbox, error: Exception, now: datetime, *, give_up: bool) -> None:
+    """What went wrong with this row, on the row: retried after a backoff, or given up."""
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if give_up:
+        row.failed_at = now
+    else:
         row.next_attempt_at = now + _backoff(row.attempts)
-        row.claim_token = row.claimed_until = None
+    row.claim_token = row.claimed_until = None
     db.session.commit()
 
 
+def _own_failure(row: MailOutbox, error: Exception, now: datetime, result: DeliveryResult,
+                 permanent: bool) -> None:
+    give_up = permanent or row.attempts + 1 >= MAX_ATTEMPTS
+    _record(row, error, now, give_up=give_up)
+    if give_up:
+        result.rejected += 1
+    else:
+        result.failed += 1
+
+
+def _due(now: datetime, ignore_backoff: bool, skip: Collection[int]) -> int:
+    return db.session.scalar(
+        select(func.count()).where(*_pending(now, ignore_backoff, skip))) or 0
+
+
 def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> DeliveryResult:
-    """Send what is due, batch by batch, over one SMTP connection per batch."""
+    """Send what is due, one claimed message at a time, over one SMTP connection.
+
+    Each message is claimed just before it is sent and marked just after, so a worker that
+    dies mid-send leaves one message for at most LEASE, and re-sends at most that one. A
+    message that fails for its own reasons (it cannot be built, the server refuses it) has
+    that recorded on its row and never holds back the others; only a failure of the server
+    as a whole (unreachable, disconnected) stops the run, and every due message waits.
+    """
     result = DeliveryResult()
     cfg = current_app.config
-    while max_rows is None or result.sent + result.failed + result.rejected < max_rows:
-        now = utcnow()
-        rows = claim(BATCH, now, ignore_backoff)
-        if not rows:
-            break
-        try:
-            smtp = transport.connect(transport.parse_mail_url(cfg["MAIL_URL"]),
-                                     cfg["MAIL_TIMEOUT"])
-        except (*transport.TRANSIENT, transport.MailNotConfigured) as e:
-            _release(rows, e, now)
-            result.failed += len(rows)
-            result.error = str(e)
-            log.warning("mail server unavailable, %d messages wait: %s", len(rows), e)
-            break
-        try:
-            for i, row in enumerate(rows):
-                try:
-                    smtp.send_message(transport.build_message(row, cfg["MAIL_FROM"]))
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
-                        smtplib.SMTPDataError) as e:
-                    code = getattr(e, "smtp_code", None) or _first_code(e)
-                    if code and 500 <= code < 600:  # refused for good: do not hammer the relay
-                        row.failed_at, row.last_error = utcnow(), f"{type(e).__name__}: {e}"[:2000]
-                        row.claim_token = row.claimed_until = None
-                        db.session.commit()
-                        result.rejected += 1
-                        continue
-                    raise
-                except transport.TRANSIENT as e:
-                    _release(rows[i:], e, now)
-                    result.failed += len(rows) - i
-                    result.error = str(e)
-                    log.warning("mail delivery interrupted, %d messages wait: %s",
-                                len(rows) - i, e)
-                    return result
-                # Marked one by one: a crash mid-batch re-sends at most the message in flight.
-                row.sent_at, row.last_error = utcnow(), None
-                row.claim_token = row.claimed_until = None
-                db.session.commit()
-                result.sent += 1
-        finally:
+    tried: list[int] = []
+    smtp: smtplib.SMTP | None = None
+    try:
+        while max_rows is None or len(tried) < max_rows:
+            now = utcnow()
+            rows = claim(1, now, ignore_backoff, skip=tried)
+            if not rows:
+                break
+            row = rows[0]
+            tried.append(row.id)
+            try:
+                message = transport.build_message(row, cfg["MAIL_FROM"])
+            except Exception as e:  # what the row holds can never be sent: give it up alone
+                log.error("mail %s cannot be built and is given up: %r", row.id, e)
+                _record(row, e, now, give_up=True)
+                result.rejected += 1
+                continue
+            try:
+                smtp = smtp or transport.connect(transport.parse_mail_url(cfg["MAIL_URL"]),
+                                                 cfg["MAIL_TIMEOUT"])
+                smtp.send_message(message)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                    smtplib.SMTPDataError) as e:
+                code = getattr(e, "smtp_code", None) or _first_code(e)
+                # refused for good (5xx): do not hammer the relay
+                _own_failure(row, e, now, result, permanent=bool(code and 500 <= code < 600))
+                continue
+            except (*transport.TRANSIENT, transport.MailNotConfigured) as e:
+                _record(row, e, now, give_up=False)  # not this message's fault: never given up
+                waiting = 1 + _due(now, ignore_backoff, tried)
+                result.failed += waiting
+                result.error = str(e)
+                log.warning("mail server unavailable, %d messages wait: %s", waiting, e)
+                if smtp is not None:
+                    smtp.close()
+                    smtp = None
+                break
+            except Exception as e:  # anything else is this message's alone
+                log.exception("mail %s failed", row.id)
+                _own_failure(row, e, now, result, permanent=False)
+                continue
+            row.sent_at, row.last_error = utcnow(), None
+            row.claim_token = row.claimed_until = None
+            db.session.commit()
+            result.sent += 1
+    finally:
+        if smtp is not None:
             try:
                 smtp.quit()
             except transport.TRANSIENT:

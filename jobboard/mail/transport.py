@@ -1,5 +1,6 @@
 """SMTP with the standard library: MAIL_URL in, a connected smtplib client out."""
 import smtplib
+import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -56,14 +57,21 @@ def connect(settings: SmtpSettings, timeout: float) -> smtplib.SMTP:
     return smtp
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: line breaks and other control characters become spaces.
+    Input refuses them in titles and names (jobboard/textrules.py); this keeps a row stored
+    before that, or any text that slips through, from adding headers or failing the send."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in value).split())
+
+
 def build_message(row: MailOutbox, sender: str) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = row.to_addr
-    msg["Subject"] = row.subject
+    msg["Subject"] = one_line(row.subject)
     msg["Date"] = formatdate(row.created_at.timestamp())
     for name, value in (row.headers or {}).items():
-        msg[name] = value
+        msg[name] = one_line(value)
     msg.set_content(row.text_body)
     msg.add_alternative(row.html_body, subtype="html")
     return msg
