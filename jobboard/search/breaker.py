@@ -39,6 +39,14 @@ class Breaker:
         with self._lock:
             self._failed_at, self._probing = time.monotonic(), False
 
+    def release(self) -> None:
+        """End a probe that gave no verdict (it raised something else, or made no call): the
+        next request after the cool-down probes again. Every caller of allow() calls this
+        (or succeeded/failed) whatever happens, or the breaker would stay half-open for good
+        with every search sent to the database."""
+        with self._lock:
+            self._probing = False
+
     @property
     def is_open(self) -> bool:
         """Open or half-open: the server failed and has not answered since."""
@@ -64,6 +72,9 @@ def through(call, errors: tuple):
             circuit.succeeded()  # a refused request (a missing index): the server is up
         else:
             circuit.failed()
+        raise
+    except BaseException:
+        circuit.release()  # not the server's answer (a bug, an interrupt): no verdict
         raise
     circuit.succeeded()
     return result

@@ -32,9 +32,13 @@ def push_pending() -> None:
     from jobboard.search import sync  # the search client is only loaded when configured
     from jobboard.search.breaker import breaker, cooldown
 
-    if not breaker().allow(cooldown()):
+    circuit = breaker()
+    if not circuit.allow(cooldown()):
         return  # known down: the worker catches up once the server answers again
-    sync.drain(max_rows=200, quiet=True)
+    try:
+        sync.drain(max_rows=200, quiet=True)  # records success or failure when it calls
+    finally:
+        circuit.release()  # nothing was pending, or it raised: the probe still ends
 
 
 # Done rows are kept this long for an operator tracing an update (done_at, task_uid), then

@@ -253,6 +253,9 @@ def status() -> dict:
     except SEARCH_ERRORS as e:
         info["status"] = "unavailable"
         info["error"] = type(e).__name__
+    except BaseException:
+        circuit.release()
+        raise
     if info["status"] == "ok":
         circuit.succeeded()
     else:

@@ -109,6 +109,38 @@ def test_the_breaker_lets_one_probe_through_after_the_cooldown():
     assert not circuit.is_open and circuit.allow(0)
 
 
+def test_a_probe_ends_whatever_it_raises(app, monkeypatch):
+    """A probe that raised something other than a search error left the breaker half-open
+    for good: every later search went to the database until a restart."""
+    from jobboard.search.breaker import breaker, through
+    monkeypatch.setitem(app.config, "MEILI_URL", "http://127.0.0.1:9")
+    monkeypatch.setitem(app.config, "MEILI_COOLDOWN", 0)
+    with app.app_context():
+        circuit = breaker()
+        circuit.failed()
+
+        def buggy():
+            raise KeyError("not a search error")
+        with pytest.raises(KeyError):
+            through(buggy, (OSError,))
+        assert circuit.allow(0)  # the next request after the cool-down probes again
+        circuit.succeeded()
+
+
+def test_a_write_with_nothing_to_push_ends_its_probe(app, search, monkeypatch):
+    """After a fault, a write whose updates were already pushed took the probe and never
+    gave it back (nothing to push, so no verdict): searches stayed on the database."""
+    from jobboard.search import outbox
+    from jobboard.search.breaker import breaker
+    monkeypatch.setitem(app.config, "MEILI_COOLDOWN", 0)
+    with app.app_context():
+        circuit = breaker()
+        circuit.failed()
+        outbox.push_pending()  # nothing pending: takes the probe, calls nothing
+        assert circuit.allow(0), "the probe was never given back"
+        circuit.succeeded()
+
+
 def test_a_hung_server_is_skipped_after_one_failure_and_used_again_when_it_answers(
         app, client, own_server):
     import os
