@@ -1,11 +1,12 @@
 """The medical coding job board."""
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from jobboard.config import INSTANCE, ROOT, Config, load_secret_key
+from jobboard.config import INSTANCE, ROOT, SECRET_KEY_FILE, Config, SettingMissing, load_secret_key
 from jobboard.jsonio import OrjsonProvider
 
 
@@ -17,13 +18,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     if not app.config.get("SECRET_KEY"):
-        if not os.environ.get("SECRET_KEY") and os.environ.get("CODEBOARD_DEV") != "1":
+        if not os.environ.get("SECRET_KEY") and os.environ.get("CODEBOARD_DEV") != "1" \
+                and not (INSTANCE / SECRET_KEY_FILE).exists():
             # A key generated per machine would log users out between hosts and on every
-            # new machine: production must say which key to use.
-            raise RuntimeError("SECRET_KEY is not set. Set it to a long random string, the "
-                               "same on every host (`make run` generates one for development "
-                               "and sets CODEBOARD_DEV=1).")
+            # new machine: production must say which key to use. A checkout `make run` set
+            # up has its key in instance/, which the operator commands read too.
+            raise SettingMissing("SECRET_KEY is not set. Set it to a long random string, the "
+                                 "same on every host (`make run` generates one into "
+                                 "instance/ for development).")
         app.config["SECRET_KEY"] = load_secret_key()
+    if app.config.get("TRUSTED_HOSTS") is None:
+        site_host = urlsplit(app.config["SITE_URL"]).hostname
+        app.config["TRUSTED_HOSTS"] = [h for h in (site_host, "localhost", "127.0.0.1") if h]
     if n := app.config["PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     from jobboard.pagination import IdConverter

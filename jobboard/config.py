@@ -63,6 +63,11 @@ class Config:
 
     # Absolute links in mail and feeds; the public address of the site.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The Host headers the app answers (Flask's TRUSTED_HOSTS; another gets a 400), so that
+    # links built from a request never point at a host an attacker chose. Comma-separated;
+    # unset: SITE_URL's host and this machine's loopback names.
+    TRUSTED_HOSTS = [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",") if h.strip()] \
+        if os.environ.get("TRUSTED_HOSTS") else None
     # smtp://user:pass@host:587?starttls=1, or smtps://host:465; unset, mail waits in the outbox.
     MAIL_URL = os.environ.get("MAIL_URL") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "CodeBoard <no-reply@codeboard.localhost>")
@@ -110,5 +115,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
+SECRET_KEY_FILE = "secret_key"
+
+
+class SettingMissing(RuntimeError):
+    """A setting the app cannot start without; the message says what to set."""
+
+
 def load_secret_key() -> str:
-    return os.environ.get("SECRET_KEY") or instance_secret("secret_key", 48)
+    return os.environ.get("SECRET_KEY") or instance_secret(SECRET_KEY_FILE, 48)

@@ -1,9 +1,9 @@
 """Domain errors raised by services, and how the web layer shows them."""
 from http import HTTPStatus
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from jobboard.limits import TooManySearches
 
@@ -49,6 +49,13 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(NotAllowed)
     def not_allowed(e):
         return _page(403, "Not allowed", str(e) or "You do not have access to this page.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(e):
+        """A Host header not in TRUSTED_HOSTS: plain words, no page (a page's links are built
+        for the request's host, the very thing refused)."""
+        return Response("This site is not served at that address. Use the site's own "
+                        "address.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -4,6 +4,7 @@ import statistics
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from jobboard.coders import services as coder_services
@@ -106,14 +107,47 @@ def test_resume_names_lose_invisible_controls_and_replaced_resumes_are_deleted(a
     assert len(db.session.scalars(select(Resume)).all()) == 2
 
 
-def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypatch):
+def test_production_refuses_to_start_without_a_secret_key(database_url, monkeypatch, tmp_path):
     import pytest
 
+    import jobboard
     from jobboard import create_app
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("CODEBOARD_DEV", raising=False)
+    monkeypatch.setattr(jobboard, "INSTANCE", tmp_path)  # no key that `make run` generated
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+
+
+def _flask_command(tmp_path, database_url, *args):
+    import os
+    import subprocess
+    import sys
+
+    from jobboard.config import ROOT
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "CODEBOARD_DEV", "HUEY_IMMEDIATE")}
+    env.update(INSTANCE_PATH=str(tmp_path), DATABASE_URL=database_url)
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_operator_commands_read_the_key_make_run_generated_or_say_what_to_set(
+        app, database_url, tmp_path):
+    """The README's commands (`flask --app app admin create ...`) stopped with a RuntimeError
+    traceback in a checkout `make run` had set up. (`app` migrates the database.)"""
+    missing = _flask_command(tmp_path, database_url, "admin", "create", "ops@example.org")
+    assert missing.returncode != 0
+    assert "Traceback" not in missing.stderr
+    assert missing.stderr.strip() == ("CodeBoard cannot start: SECRET_KEY is not set. Set it "
+                                      "to a long random string, the same on every host (`make "
+                                      "run` generates one into instance/ for development).")
+    from jobboard.config import SECRET_KEY_FILE
+    (tmp_path / SECRET_KEY_FILE).write_text("k" * 64)  # as `make run` leaves it
+    made = _flask_command(tmp_path, database_url, "admin", "create", "ops@example.org",
+                          "--password", "a long enough password")
+    assert made.returncode == 0, made.stderr
+    assert "Traceback" not in made.stderr
 
 
 def test_every_response_and_error_log_line_carries_the_request_id(make_app):
@@ -270,7 +304,8 @@ def test_behind_a_proxy_limits_count_each_visitor_and_links_keep_the_public_addr
                 for address in forwarded_for]
     public = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "jobs.example.org"}
 
-    behind = make_app(PROXIES=1, RATELIMIT_AUTH="2 per minute",
+    behind = make_app(PROXIES=1, SITE_URL="https://jobs.example.org",  # a trusted host
+                      RATELIMIT_AUTH="2 per minute",
                       RATELIMIT_ACCOUNT="100 per minute",
                       RATELIMIT_KEY_PREFIX=f"proxy-{secrets.token_hex(4)}")
     client = behind.test_client()
@@ -322,3 +357,18 @@ def test_searches_go_ahead_when_the_limit_store_fails(client, monkeypatch, caplo
     assert client.get("/jobs?q=38206").status_code == 200
     assert client.get("/api/v1/jobs?q=38206").status_code == 200
     assert "search limit not checked, its storage failed" in caplog.text
+
+
+@pytest.mark.parametrize("url", ["/api/v1/jobs", "/api/v1/jobs/{job}", "/api/v1/codes/38206",
+                                 "/jobs", "/login"])
+def test_a_host_header_of_an_attackers_choosing_is_refused_not_used_in_links(app, client, url):
+    with app.app_context():
+        job_id = make.job(make.employer()).id
+    url = url.format(job=job_id)
+    r = client.get(url, headers={"Host": "evil.example"})
+    assert r.status_code == 400 and b"evil.example" not in r.data
+    assert b"not served at that address" in r.data
+    r = client.get(url, headers={"Host": "jobs.test"})  # SITE_URL's host
+    assert r.status_code == 200 and b"evil.example" not in r.data
+    if url.startswith("/api/"):
+        assert b"http://jobs.test/" in r.data
