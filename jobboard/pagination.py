@@ -2,12 +2,14 @@
 from flask import request
 from werkzeug.routing import IntegerConverter
 
+from jobboard.numbers import read_whole
+
 MAX_PAGE = 10_000
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def page_number() -> int:
-    return min(MAX_PAGE, max(1, request.args.get("page", 1, type=int) or 1))
+    return min(MAX_PAGE, max(1, read_whole(request.args.get("page")) or 1))
 
 
 class IdConverter(IntegerConverter):

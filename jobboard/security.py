@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
 
+from jobboard.textrules import first_unfit
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'self'; object-src 'none'")
@@ -37,14 +39,19 @@ def register_security(app: Flask) -> None:
         return None
 
     @app.before_request
-    def refuse_nul_in_query():
-        """A NUL character is never part of a real search or filter, and PostgreSQL refuses
-        one in text: a search for `%00` reached it and answered 500. Every route answers a
-        400 that says so instead. (Form fields that are stored name it next to the field:
-        jobs/services.py.)"""
-        if b"%00" in request.query_string or b"\x00" in request.query_string:
-            abort(400, description="The address contains an invisible control character "
-                                   "(NUL, %00). Remove it and try again.")
+    def refuse_control_characters_in_query():
+        """A control character (NUL, %01 ...) or a non-character (U+FFFE) is never part of a
+        real search or filter: PostgreSQL refuses NUL in text and the Atom feed cannot carry
+        the others, so each reached a 500. Every route answers a 400 that says so instead.
+        Line breaks and tabs pass (a pasted search; the query reader folds them). Form fields
+        name their own next to the field (textrules.py)."""
+        if not request.query_string:
+            return None
+        for value in request.args.values():
+            if (bad := first_unfit(value, lines=True)) is not None:
+                name = "NUL, %00" if bad == "\x00" else f"U+{ord(bad):04X}"
+                abort(400, description="The address contains an invisible control character "
+                                       f"({name}). Remove it and try again.")
         return None
 
     @app.after_request

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from jobboard import textrules as rules
 from jobboard.admin.domains import normalise_domain, proves_company
 from jobboard.auth.services import password_problems
 from jobboard.database import utcnow
@@ -56,8 +57,8 @@ def _need_reason(reason: str | None, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": [f"Say why you {what}: the employer reads it."]})
-    if len(reason) > 2000:
-        raise InvalidInput({"reason": ["Keep the reason to 2,000 characters."]})
+    if problem := rules.ADMIN_NOTE.problem(reason):
+        raise InvalidInput({"reason": [problem]})
     return reason
 
 
@@ -147,8 +148,7 @@ def report_job(job: Job, user: User | None, address: str, reason: str,
     comment = (comment or "").strip()
     if reason == "other" and not comment:
         errors["comment"] = ["Tell us what is wrong."]
-    if len(comment) > 2000:
-        errors["comment"] = ["Keep it to 2,000 characters."]
+    rules.check(errors, "comment", comment, rules.MESSAGE)
     if errors:
         raise InvalidInput(errors)
     key = reporter_key(user, address)

@@ -2,22 +2,25 @@ from urllib.parse import urlencode
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from jobboard import textrules as rules
 from jobboard.alerts.services import normalise_query
 from jobboard.forms import choices
 from jobboard.models.alert import FREQUENCIES
+from jobboard.textrules import Text
 
 
 class SaveSearchForm(FlaskForm):
     query = HiddenField()
-    name = StringField("Name this alert", validators=[Optional(), Length(max=120)],
+    name = StringField("Name this alert", validators=[Optional(), Text(rules.ALERT_NAME)],
                        description="Leave empty to name it after the search.")
     frequency = SelectField("Email me new jobs", choices=choices(FREQUENCIES), default="daily")
 
 
 class AlertForm(FlaskForm):
-    name = StringField("Name", validators=[Length(min=1, max=120)])
+    name = StringField("Name", validators=[DataRequired(message="Name the alert."),
+                                           Text(rules.ALERT_NAME)])
     frequency = SelectField("Email me new jobs", choices=choices(FREQUENCIES))
     active = BooleanField("On")
 

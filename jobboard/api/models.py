@@ -42,8 +42,9 @@ class Problem(BaseModel):
 FAMILY_PATTERN = r"^([0-9A-Za-z]|\d{3,4}|[A-Za-z]\d[0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?)$"
 
 
-# Free text may hold anything but NUL, which every route refuses with a 400 (security.py).
-NO_NUL = r"^[^\x00]*$"
+# Free text may hold no control character but tab and line breaks, and no non-character:
+# every route refuses them with a 400 (security.py, textrules.first_unfit).
+NO_NUL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]*$"
 
 
 class JobsQuery(BaseModel):
@@ -260,7 +261,7 @@ class JobIn(BaseModel):
     """A job to create: the same fields and rules as the form. Codes as a list or as text
     ("38206, C92.00"). `publish: true` publishes it at once (or puts it in the review queue
     when the company's jobs are reviewed; the answer's status says which)."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     title: str
     description: str
     codes: list[str] | str
@@ -283,7 +284,7 @@ class JobIn(BaseModel):
 
 class JobPatch(BaseModel):
     """The fields to change; the others keep their values. The rules are the form's."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     title: str | None = None
     description: str | None = None
     codes: list[str] | str | None = None

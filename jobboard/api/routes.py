@@ -27,6 +27,7 @@ from jobboard.limits import search_limit
 from jobboard.links import with_query, with_query_varying
 from jobboard.markdown import render_markdown
 from jobboard.models import job as st
+from jobboard.numbers import read_whole
 from jobboard.search import reading
 from jobboard.search import service as search
 from jobboard.search.codes_index import lookup
@@ -250,11 +251,11 @@ def codes():
     errors = []
     if len(q) > 100:
         errors.append({"parameter": "q", "detail": "q is at most 100 characters."})
-    if not limit.isdigit() or int(limit) < 1:
+    if not (limit := read_whole(limit)):
         errors.append({"parameter": "limit", "detail": "limit is a whole number from 1."})
     if errors:
         return problem(400, "Some parameters are not valid.", errors=errors)
-    hits, degraded = lookup(q, limit=min(50, int(limit)))
+    hits, degraded = lookup(q, limit=min(50, limit))
     for hit in hits:
         hit["url"] = url_for("codes.page", code=hit["code"], _external=True) \
             if recognise(hit["code"]) else None

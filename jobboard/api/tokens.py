@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from jobboard import textrules as rules
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
@@ -27,8 +28,8 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name:
         raise InvalidInput({"name": ["Name the token after what uses it, e.g. “Our ATS”."]})
-    if len(name) > 80:
-        raise InvalidInput({"name": ["Keep the name to 80 characters."]})
+    if problem := rules.TOKEN_NAME.problem(name):
+        raise InvalidInput({"name": [problem]})
     active = db.session.scalar(select(func.count()).select_from(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))) or 0
     if active >= MAX_ACTIVE:

@@ -11,7 +11,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from jobboard import textrules as rules
 from jobboard.models.user import APPLICATION_NOTICES
+from jobboard.textrules import Text
 
 
 class LoginForm(FlaskForm):
@@ -21,21 +23,21 @@ class LoginForm(FlaskForm):
 
 
 class CoderRegistrationForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    name = StringField("Your name", validators=[DataRequired(), Text(rules.PERSON_NAME)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(min=10, max=200)],
                              description="At least 10 characters.")
     confirm = PasswordField("Repeat password", validators=[
         DataRequired(), EqualTo("password", message="The passwords do not match.")])
     # A honeypot: hidden from people (and screen readers), filled in by form-filling bots.
-    nickname = StringField("Leave this empty", validators=[Optional(), Length(max=200)])
+    nickname = StringField("Leave this empty", validators=[Optional(), Text(rules.SEARCH)])
 
 
 class EmployerRegistrationForm(CoderRegistrationForm):
-    company_name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
-    website = URLField("Company website", validators=[Optional(), Length(max=255)],
+    company_name = StringField("Company name", validators=[DataRequired(), Text(rules.COMPANY_NAME)])
+    website = URLField("Company website", validators=[Optional(), Text(rules.WEBSITE)],
                        description="Optional, e.g. https://example-health.org")
-    company_profile = TextAreaField("About the company", validators=[Optional(), Length(max=5000)],
+    company_profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)],
                                     description="A few sentences coders will see on your jobs.")
 
 

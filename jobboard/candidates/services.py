@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from jobboard import textrules as rules
 from jobboard import vocab
 from jobboard.codes.formats import MalformedCodes, parse_code_list
 from jobboard.database import utcnow
@@ -21,6 +22,7 @@ from jobboard.models import Application, CoderProfile, Invitation, Job, User
 from jobboard.models import invitation as inv
 from jobboard.models.job import listing_loads
 from jobboard.notifications import services as notify
+from jobboard.numbers import read_whole
 from jobboard.search.coders_index import document, findable_profiles
 from jobboard.search.filters import any_of
 
@@ -72,14 +74,13 @@ def parse_query(args) -> tuple[CandidateQuery, dict[str, str]]:
     elif remote:
         problems["remote"] = "Choose remote, hybrid or onsite."
     if years := (args.get("min_years") or "").strip():
-        if years.isdigit() and int(years) <= 60:
-            query.min_years = int(years)
+        if (value := read_whole(years)) is not None and value <= 60:
+            query.min_years = value
         else:
             problems["min_years"] = "Enter a number of years from 0 to 60."
     sort = args.get("sort") or ""
     query.sort = sort if sort in SORTS else ("best" if query.q else "recent")
-    page = args.get("page", "1")
-    query.page = min(500, max(1, int(page))) if page.isdigit() else 1
+    query.page = min(500, max(1, read_whole(args.get("page")) or 1))
     return query, problems
 
 
@@ -253,10 +254,7 @@ def invite(by: User, coder_id: int, job_id: int | None, message: str) -> Invitat
     elif not job.is_open():
         errors["job"] = ["This job is not open; choose an open one."]
     message = (message or "").strip()
-    if "\x00" in message:
-        errors["message"] = ["Remove the invisible control character (NUL) from the message."]
-    elif len(message) > 2000:
-        errors["message"] = ["Keep the message to 2,000 characters."]
+    rules.check(errors, "message", message, rules.MESSAGE)
     if errors:
         raise InvalidInput(errors)
     if db.session.scalar(select(Invitation.id).where(Invitation.job_id == job.id,

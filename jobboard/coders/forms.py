@@ -1,29 +1,32 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+from jobboard import textrules as rules
 from jobboard import vocab
 from jobboard.coders.services import ProfileFields
 from jobboard.forms import MultiCheckboxField, blank_first, choices
+from jobboard.numbers import WholeNumberField
+from jobboard.textrules import Text
 
 RESUME_HELP = "PDF or Word (DOCX), at most 5 MB."
 
 
 class ProfileForm(FlaskForm):
-    headline = StringField("Headline", validators=[Optional(), Length(max=160)],
+    headline = StringField("Headline", validators=[Optional(), Text(rules.HEADLINE)],
                            description="e.g. Inpatient coder, 6 years, heme/onc")
     credentials = MultiCheckboxField("Credentials you hold",
                                      choices=choices(vocab.CREDENTIALS, labels=False))
     specialties = MultiCheckboxField("Specialties", choices=choices(vocab.SPECIALTIES))
-    years_experience = IntegerField("Years of coding experience", default=0,
+    years_experience = WholeNumberField("Years of coding experience", default=0,
                                     validators=[InputRequired(), NumberRange(min=0, max=60)])
-    city = StringField("City", validators=[Optional(), Length(max=100)])
+    city = StringField("City", validators=[Optional(), Text(rules.CITY)])
     state = SelectField("State", choices=blank_first(choices(vocab.US_STATES), "—"))
     remote_preference = SelectField("Work preference",
                                     choices=choices(vocab.REMOTE_PREFERENCES))
     resume = FileField("Resume", description=RESUME_HELP + " Replaces the one on file.")
-    codes = StringField("Codes you work with", validators=[Optional(), Length(max=600)],
+    codes = StringField("Codes you work with", validators=[Optional(), Text(rules.CODES)],
                         description="Up to 30, separated by commas, e.g. 38206, 38241, C92.00. "
                         "Employers search candidates by them.")
     findable = BooleanField("Let employers find my profile",
@@ -46,7 +49,7 @@ class ProfileForm(FlaskForm):
 
 
 class ApplyForm(FlaskForm):
-    cover_letter = TextAreaField("Cover letter", validators=[Optional(), Length(max=10000)],
+    cover_letter = TextAreaField("Cover letter", validators=[Optional(), Text(rules.COVER_LETTER)],
                                  description="Optional. Why this job, and what you bring.")
     resume = FileField("Resume", description=RESUME_HELP + " Leave empty to send the resume "
                        "on your profile.")

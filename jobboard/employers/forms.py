@@ -1,21 +1,24 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
+
+from jobboard import textrules as rules
+from jobboard.textrules import Text
 
 
 class StatusForm(FlaskForm):
     status = SelectField("Move to", choices=[])
-    message = TextAreaField("Message to the coder", validators=[Optional(), Length(max=2000)],
+    message = TextAreaField("Message to the coder", validators=[Optional(), Text(rules.MESSAGE)],
                             description="Optional. Sent with the status in the coder's mail, "
                                         "e.g. interview times.")
 
 
 class CompanyForm(FlaskForm):
-    company_name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
-    website = URLField("Website", validators=[Optional(), Length(max=255)])
-    profile = TextAreaField("About the company", validators=[Optional(), Length(max=5000)])
+    company_name = StringField("Company name", validators=[DataRequired(), Text(rules.COMPANY_NAME)])
+    website = URLField("Website", validators=[Optional(), Text(rules.WEBSITE)])
+    profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)])
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(), Length(max=80)],
+    name = StringField("Token name", validators=[DataRequired(), Text(rules.TOKEN_NAME)],
                        description="What will use it, e.g. “Our ATS”.")

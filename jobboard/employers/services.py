@@ -3,6 +3,7 @@ from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from jobboard import textrules as rules
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.jobs.services import search_text
@@ -33,8 +34,8 @@ def move_application(application: Application, by: User, to_status: str,
     if to_status not in allowed:
         raise Conflict(f"An application that is {ap.STATUS_LABELS[application.status].lower()} "
                        f"cannot move to {ap.STATUS_LABELS[to_status].lower()}.")
-    if len(message or "") > 2000:
-        raise InvalidInput({"message": ["Keep the message to 2,000 characters."]})
+    if problem := rules.MESSAGE.problem(message):
+        raise InvalidInput({"message": [problem]})
     application.events.append(ApplicationEvent(
         from_status=application.status, to_status=to_status, actor_id=by.id,
         message=(message or "").strip() or None))
@@ -87,9 +88,9 @@ def check_company(name: str, website: str | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["company_name"] = ["Enter the company's name."]
-    elif len(name.strip()) > 120:
-        errors["company_name"] = ["Keep the name to 120 characters."]
-    if website and not website.strip().lower().startswith(("http://", "https://")):
+    rules.check(errors, "company_name", name, rules.COMPANY_NAME)
+    rules.check(errors, "website", website, rules.WEBSITE)
+    if "website" not in errors and website and not website.strip().lower().startswith(("http://", "https://")):
         errors["website"] = ["Enter a full address starting with https://."]
     return errors
 

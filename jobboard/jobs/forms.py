@@ -2,30 +2,31 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from jobboard import textrules as rules
 from jobboard import vocab
 from jobboard.errors import InvalidInput
 from jobboard.forms import MultiCheckboxField, blank_first, choices
 from jobboard.jobs.services import JobFields, validate
+from jobboard.numbers import AmountField, WholeNumberField
+from jobboard.textrules import Text
 
 
 class JobForm(FlaskForm):
-    title = StringField("Job title", validators=[DataRequired(), Length(max=160)])
+    title = StringField("Job title", validators=[DataRequired(), Text(rules.JOB_TITLE)])
     codes = StringField(
-        "Codes", validators=[DataRequired()],
+        "Codes", validators=[DataRequired(), Text(rules.CODES)],
         description="CPT, HCPCS, ICD-10-CM or ICD-10-PCS codes, separated by commas, "
                     "e.g. 38206, 38207, C92.00, J9035. Keep the dot in ICD-10-CM codes.")
     description = TextAreaField(
-        "Description", validators=[DataRequired(), Length(max=20000)],
+        "Description", validators=[DataRequired(), Text(rules.JOB_DESCRIPTION)],
         description="Markdown: **bold**, *italic*, lists with -, links.")
     specialties = MultiCheckboxField("Specialties", choices=choices(vocab.SPECIALTIES))
     required_credentials = MultiCheckboxField(
@@ -36,22 +37,22 @@ class JobForm(FlaskForm):
     setting = SelectField("Coding setting", choices=blank_first(choices(vocab.SETTINGS)))
     work_mode = RadioField("Where the work is done", choices=choices(vocab.WORK_MODES),
                            invalid_choice_message="Choose one.")
-    city = StringField("City", validators=[Optional(), Length(max=100)],
+    city = StringField("City", validators=[Optional(), Text(rules.CITY)],
                        description="Needed for hybrid and onsite jobs.")
     state = SelectField("State", choices=blank_first(choices(vocab.US_STATES),
                                                      "Any (remote)"))
     # places=None: the form shows amounts as entered (58000, 31.5), not 58000.00
-    salary_min = DecimalField("Pay from", places=None, validators=[Optional()])
-    salary_max = DecimalField("Pay up to", places=None, validators=[Optional()])
+    salary_min = AmountField("Pay from", places=None, validators=[Optional()])
+    salary_max = AmountField("Pay up to", places=None, validators=[Optional()])
     salary_period = SelectField("Pay period", choices=blank_first(
         choices(vocab.SALARY_PERIODS), "—"))
     employment_type = SelectField("Employment type",
                                   choices=blank_first(choices(vocab.EMPLOYMENT_TYPES)))
-    min_years = IntegerField("Minimum years of experience", default=0,
+    min_years = WholeNumberField("Minimum years of experience", default=0,
                              validators=[InputRequired(), NumberRange(min=0, max=50)])
-    charts_per_day = IntegerField("Charts per day", validators=[Optional(), NumberRange(min=1)],
+    charts_per_day = WholeNumberField("Charts per day", validators=[Optional(), NumberRange(min=1)],
                                   description="Optional productivity expectation.")
-    accuracy_pct = DecimalField("Accuracy expected (%)", places=None,
+    accuracy_pct = AmountField("Accuracy expected (%)", places=None,
                                 validators=[Optional(), NumberRange(min=1, max=100)],
                                 description="Optional, e.g. 95.")
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select, update
 
+from jobboard import textrules as rules
 from jobboard import vocab
 from jobboard.codes.formats import CodeRef, MalformedCodes, parse_code_list
 from jobboard.codes.meanings import Meanings
@@ -53,15 +54,16 @@ def _check_choice(errors, name, value, vocabulary, required=True, missing="Choos
 def validate(f: JobFields):
     """Every rule a posting must meet; returns its parsed codes or raises InvalidInput."""
     errors: dict[str, list[str]] = {}
-    for name in ("title", "description", "city"):
-        if "\x00" in (getattr(f, name) or ""):  # PostgreSQL refuses NUL in text
-            errors[name] = ["Remove the invisible control character (NUL) from this field."]
-    if errors:
+    texts = {"title": rules.JOB_TITLE, "description": rules.JOB_DESCRIPTION, "city": rules.CITY,
+             "codes": rules.CODES}
+    for name, rule in texts.items():
+        value = getattr(f, name)
+        for text in value if isinstance(value, list) else [value]:
+            rules.check(errors, name, text, rule)
+    if errors:  # the rest would read text that is not fit to read
         raise InvalidInput(errors)
     if not f.title or not f.title.strip():
         errors["title"] = ["Give the job a title."]
-    elif len(f.title.strip()) > 160:
-        errors["title"] = ["Keep the title to 160 characters."]
     if not f.description or len(f.description.strip()) < 20:
         errors["description"] = ["Describe the job in at least 20 characters."]
     try:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from werkzeug.datastructures import MultiDict
 
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, prefix_systems, recognise
+from jobboard.numbers import read_whole
 from jobboard.search.filters import FILTERS
 
 SORTS = ("relevance", "newest", "salary")
@@ -196,10 +197,10 @@ def _whole_number(args, name, problems, notes, default=None, maximum=None):
     if not raw:
         return default
     # Any whole number: one above the maximum is clamped (with a note), however long.
-    if len(raw) > 1000 or not re.fullmatch(r"\d+", raw.replace(",", "")):
+    value = read_whole(raw, longest=1000)
+    if value is None:
         problems.append(Problem(name, f'{name}="{raw[:40]}" is not a whole number.'))
         return default
-    value = int(raw.replace(",", ""))
     if value < 1:
         problems.append(Problem(name, f"{name}={value} must be 1 or more."))
         return default
