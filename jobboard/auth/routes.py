@@ -1,6 +1,15 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from jobboard.auth import services
@@ -23,6 +32,9 @@ from jobboard.notifications import services as notify
 from jobboard.tokens import InvalidToken
 
 bp = Blueprint("auth", __name__)
+# The session of the browser that registered an account: its confirmation link confirms at
+# once; any other asks the address's owner to choose the password (pre-hijacking).
+REGISTERED = "registered_user"
 
 
 def auth_limit():
@@ -70,6 +82,11 @@ def login():
                 f"{user.company.name} is suspended from CodeBoard, so its recruiters cannot "
                 f"log in. Write to {current_app.config['SUPPORT_EMAIL']} if you think this "
                 "is a mistake.")
+        elif not user.is_verified:
+            services.unconfirmed_sign_in(user)
+            form.form_errors.append(
+                f"Confirm your address first: we just sent a link to {user.email}. Open it "
+                "to sign in.")
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
@@ -92,6 +109,24 @@ def register():
     return render_template("auth/register.html")
 
 
+def _confirm_with_password(token: str, account):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user, _ = services.verify_email(token, new_password=form.password.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            session.pop(REGISTERED, None)
+            logout_user()
+            login_user(user)
+            flash(f"Thank you: {user.email} is confirmed, with the password you chose.",
+                  "success")
+            return redirect(_home_for(user))
+    return render_template("auth/confirm_password.html", form=form, email=account.email), \
+        400 if form.errors else 200
+
+
 def _registered(form, register):
     """Register from the form; every outcome that is not a form error answers the same
     "check your inbox" page, so the page never reveals whether an address has an account.
@@ -100,10 +135,12 @@ def _registered(form, register):
         current_app.logger.info("registration honeypot filled; nothing created")
     else:
         try:
-            register()
+            user = register()
         except InvalidInput as e:
             show_errors(form, e)
             return None
+        if user is not None:  # this browser chose the password: its link confirms at once
+            session[REGISTERED] = user.id
     return render_template("auth/check_inbox.html", email=normalise_email(form.email.data))
 
 
@@ -179,12 +216,18 @@ def reset_password(token: str):
 # ---------------------------------------------------------------- email verification
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
 def verify_email(token: str):
+    retry = url_for("auth.settings") if current_user.is_authenticated else url_for("auth.login")
     try:
+        first = services.confirms_new_account(token)
+        if first is not None and session.get(REGISTERED) != first.id:
+            # Not the browser that registered: whoever did chose the password, so the
+            # address's owner chooses their own now.
+            return _confirm_with_password(token, first)
         user, new_account = services.verify_email(token)
     except InvalidToken as e:
-        retry = url_for("auth.settings") if current_user.is_authenticated else url_for("auth.login")
         return render_template("auth/link_problem.html", message=str(e), retry=retry), 400
     flash(f"Thank you: {user.email} is confirmed.", "success")
     if new_account and not current_user.is_authenticated and login_user(user):

@@ -159,8 +159,10 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None  # deleted, its company suspended, or logged out everywhere since
+    if user is None or not user.is_active or user.session_version != int(version) \
+            or not user.is_verified:
+        # deleted, its company suspended, logged out everywhere since, or never confirmed
+        return None
     return user
 
 
@@ -192,6 +194,14 @@ def send_verification(user: User, address: str | None = None) -> None:
                  verify_url=absolute_url("auth.verify_email", token=token))
 
 
+def unconfirmed_sign_in(user: User) -> None:
+    """The right password for an account whose address was never confirmed: no session
+    (whoever chose the password may not own the address), a fresh link to the address."""
+    send_verification(user)
+    db.session.commit()
+    outbox.kick()
+
+
 def resend_verification(user: User) -> str:
     if user.is_verified and not user.pending_email:
         raise Conflict("Your email address is already confirmed.")
@@ -202,19 +212,39 @@ def resend_verification(user: User) -> str:
     return address
 
 
-def verify_email(token: str) -> tuple[User, bool]:
-    """Confirm the address the link was sent to: the account's own, or a new one it asked for.
-    Returns the account and whether this link confirmed a new account (its first use: the
-    only time the link may log in). A recruiter's confirmed address at the company website's
-    domain verifies the company."""
+def _verification(token: str) -> tuple[User, str]:
     payload = tokens.read(VERIFY, token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
     user = db.session.get(User, payload.get("u"))
     address = payload.get("e")
     if user is None or user.deleted_at or not address:
         raise tokens.InvalidToken("This link is for an account that no longer exists.")
+    return user, address
+
+
+def confirms_new_account(token: str) -> User | None:
+    """The account whose address this link confirms for the first time (None for any other
+    link); raises InvalidToken for a link that does not work. Changes nothing."""
+    user, address = _verification(token)
+    return user if address == user.email and not user.is_verified else None
+
+
+def verify_email(token: str, new_password: str | None = None) -> tuple[User, bool]:
+    """Confirm the address the link was sent to: the account's own, or a new one it asked for.
+    Returns the account and whether this link confirmed a new account (its first use: the
+    only time the link may log in). A recruiter's confirmed address at the company website's
+    domain verifies the company.
+
+    Whoever registered an address chose its password, and it may not be the address's owner
+    (account pre-hijacking): unless the person confirming is the one who registered (the
+    caller knows), the first confirmation sets `new_password`, which ends every session."""
+    user, address = _verification(token)
     if address == user.email:
         first = not user.is_verified
         if first:
+            if new_password is not None:
+                _check_password_rules(new_password)
+                user.set_password(new_password)
+                user.end_all_sessions()
             user.email_verified_at = utcnow()
             _check_company(user)
             db.session.commit()

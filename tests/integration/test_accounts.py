@@ -213,3 +213,36 @@ def test_deleting_a_coder_account_leaves_employers_a_withdrawn_application_and_n
     page = browser.get(f"/employer/applications/{application_id}").get_data(as_text=True)
     assert "Withdrawn, account deleted" in page
     assert coder_name not in page and coder_email not in page and "555-0100" not in page
+
+
+def test_an_address_registered_by_someone_else_is_the_owners_once_confirmed(app, mailbox):
+    """Account pre-hijacking: an attacker registers the victim's address with a password of
+    their own. The attacker cannot sign in before the address is confirmed, and the owner who
+    confirms it chooses the password, which ends every other session."""
+    from tests.conftest import Browser
+    attacker, victim = Browser(app.test_client()), Browser(app.test_client())
+    attacker.submit("/register/coder", {**CODER_FORM, "password": "attacker's password",
+                                        "confirm": "attacker's password"})
+    r = attacker.submit("/login", {"email": CODER_FORM["email"], "password": "attacker's password"})
+    assert r.status_code == 400
+    assert "Confirm your address first" in r.get_data(as_text=True)
+    assert attacker.get("/account").status_code == 302  # no session
+
+    mailbox.clear()
+    victim.submit("/register/coder", {**CODER_FORM, "password": "victim's password",
+                                      "confirm": "victim's password"})
+    [mail] = mailbox.messages()
+    assert mail["Subject"] == "You already have a CodeBoard account"
+    link = link_in(mail, "/verify/")
+    page = victim.get(link)
+    assert page.status_code == 200 and "Choose the password" in page.get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.scalar(select(User)).is_verified  # opening it changed nothing
+    r = victim.submit(link, {"password": "victim's own choice", "confirm": "victim's own choice"})
+    assert r.status_code == 302
+    assert victim.get("/account").status_code == 200  # signed in, as the owner
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.is_verified and user.check_password("victim's own choice")
+    r = attacker.submit("/login", {"email": CODER_FORM["email"], "password": "attacker's password"})
+    assert r.status_code == 400 and attacker.get("/account").status_code == 302
