@@ -131,6 +131,10 @@ def reporter_key(user: User | None, address: str) -> str:
     so the table holds no IP addresses."""
     if user is not None and user.is_authenticated:
         return f"user:{user.id}"
+    return address_key(address)
+
+
+def address_key(address: str) -> str:
     digest = hmac.new(current_app.secret_key.encode(), (address or "").encode(),
                       hashlib.sha256).hexdigest()
     return f"addr:{digest[:40]}"
@@ -138,8 +142,10 @@ def reporter_key(user: User | None, address: str) -> str:
 
 def report_job(job: Job, user: User | None, address: str, reason: str,
                comment: str) -> JobReport:
-    """Anyone's report of a public job. The same person reporting again updates theirs; once
-    open reports from REPORT_HIDE_THRESHOLD people stand, the job is hidden for review."""
+    """Anyone's report of a public job. The same person reporting again updates theirs. Every
+    report reaches the admin queue; once open reports from REPORT_HIDE_THRESHOLD confirmed
+    accounts at as many addresses stand, the job is hidden for review (anonymous reports and
+    throwaway accounts alone cannot hide a job)."""
     if job.status in st.PRIVATE:
         raise Conflict("This job is not on the site.")
     errors = {}
@@ -158,11 +164,12 @@ def report_job(job: Job, user: User | None, address: str, reason: str,
         report = JobReport(job_id=job.id, reporter_key=key)
         db.session.add(report)
     report.reporter_id = user.id if user is not None and user.is_authenticated else None
+    report.address_key = address_key(address)
     report.reason, report.comment, report.created_at = reason, comment, utcnow()
     report.resolved_at = report.resolved_by_id = report.resolution = None
     db.session.flush()
     threshold = current_app.config["REPORT_HIDE_THRESHOLD"]
-    if job.status == st.PUBLISHED and open_report_count(job.id) >= threshold:
+    if job.status == st.PUBLISHED and hiding_report_count(job.id) >= threshold:
         job.status, job.review_reason = st.PENDING, st.REPORTED
         job.submitted_at = utcnow()
         outbox.enqueue(job.id)
@@ -170,6 +177,16 @@ def report_job(job: Job, user: User | None, address: str, reason: str,
                f"after reports from {threshold} people", threshold=threshold)
     _finish()
     return report
+
+
+def hiding_report_count(job_id: int) -> int:
+    """The open reports that count towards hiding a job: one for each address among those
+    from confirmed, undeleted accounts."""
+    return db.session.scalar(
+        select(func.count(func.distinct(func.coalesce(JobReport.address_key, ""))))
+        .join(User, User.id == JobReport.reporter_id)
+        .where(JobReport.job_id == job_id, JobReport.resolved_at.is_(None),
+               User.email_verified_at.is_not(None), User.deleted_at.is_(None))) or 0
 
 
 def open_report_count(job_id: int) -> int:

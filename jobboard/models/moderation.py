@@ -31,6 +31,9 @@ class JobReport(db.Model):
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Who reported: "user:<id>", or a keyed hash of the address for someone logged out.
     reporter_key: Mapped[str] = mapped_column(String(80))
+    # A keyed hash of the address the report came from (logged in or not): reports that hide
+    # a job come from distinct addresses.
+    address_key: Mapped[str | None] = mapped_column(String(48))
     reason: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ from jobboard.models import AuditEntry, Job, JobReport, User
 from jobboard.search.client import client as meili
 from jobboard.search.client import index_uid
 from tests import factories as make
-from tests.conftest import csrf_token, link_in
+from tests.conftest import Browser, csrf_token, link_in
 
 
 def indexed_ids() -> set[int]:
@@ -156,26 +156,33 @@ def _report(app, job_id: int, address: str, reason="scam", comment=""):
         environ_base={"REMOTE_ADDR": address})
 
 
+def _report_as(app, email: str, job_id: int, address: str, reason="scam"):
+    c = app.test_client()
+    Browser(c).login(email)
+    page = c.get(f"/jobs/{job_id}/report").get_data(as_text=True)
+    return c.post(f"/jobs/{job_id}/report", data={
+        "csrf_token": csrf_token(page), "reason": reason, "comment": ""},
+        environ_base={"REMOTE_ADDR": address})
+
+
 def test_reports_from_several_people_hide_a_job_until_an_admin_dismisses_them(
         app, browser, search):
     with app.app_context():
         job = make.job(make.employer(), title="Remote coder, pay a fee first")
         job_id, published, expires = job.id, job.published_at, job.expires_at
-        reporter = make.coder(with_resume=False).email
+        reporters = [make.coder(with_resume=False).email for _ in range(3)]
         admin = make.admin().email
     r = _report(app, job_id, "10.0.0.1", "other")
     assert r.status_code == 400 and "Tell us what is wrong" in r.get_data(as_text=True)
     assert _report(app, job_id, "10.0.0.1", comment="Asks for a fee").status_code == 302
     assert _report(app, job_id, "10.0.0.1", "pay").status_code == 302  # the same person again
-    browser.login(reporter)
-    page = browser.get(f"/jobs/{job_id}/report").get_data(as_text=True)
-    r = browser.client.post(f"/jobs/{job_id}/report", data={
-        "csrf_token": csrf_token(page), "reason": "scam", "comment": ""})
-    assert r.status_code == 302
+    assert _report_as(app, reporters[0], job_id, "10.0.0.3").status_code == 302
+    assert _report_as(app, reporters[1], job_id, "10.0.0.4", "not-coding").status_code == 302
     with app.app_context():
-        assert db.session.get(Job, job_id).status == "published"  # 2 people so far
-        assert moderation.open_report_count(job_id) == 2
-    assert _report(app, job_id, "10.0.0.2", "not-coding").status_code == 302
+        assert db.session.get(Job, job_id).status == "published"  # 2 accounts so far
+        assert moderation.open_report_count(job_id) == 3  # all reach the admin
+        assert moderation.hiding_report_count(job_id) == 2
+    assert _report_as(app, reporters[2], job_id, "10.0.0.5").status_code == 302
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job.status == "pending" and job.review_reason == "reported"
@@ -184,7 +191,6 @@ def test_reports_from_several_people_hide_a_job_until_an_admin_dismisses_them(
         assert hidden.actor_id is None  # the system did it
     assert app.test_client().get(f"/jobs/{job_id}").status_code == 404
 
-    browser.logout()
     browser.login(admin)
     reports = browser.get("/admin/reports").get_data(as_text=True)
     assert "pay a fee first" in reports
@@ -197,7 +203,39 @@ def test_reports_from_several_people_hide_a_job_until_an_admin_dismisses_them(
         assert job.status == "published" and job.published_at == published
         assert job.expires_at == expires and job_id in indexed_ids()
         assert moderation.open_report_count(job_id) == 0
-        assert db.session.scalar(select(func.count()).select_from(JobReport)) == 3
+        assert db.session.scalar(select(func.count()).select_from(JobReport)) == 4
+
+
+def test_throwaway_accounts_and_one_address_cannot_hide_a_job(app, search):
+    """Two unconfirmed throwaway coders and one anonymous report from one address hid any
+    job until an admin acted; two confirmed accounts behind one address count once. All of
+    them still reach the admin's queue."""
+    with app.app_context():
+        job_id = make.job(make.employer()).id
+        throwaways = [make.coder(with_resume=False) for _ in range(2)]
+        for coder in throwaways:
+            coder.email_verified_at = None
+        confirmed = [make.coder(with_resume=False).email for _ in range(2)]
+        db.session.commit()
+        throwaways = [c.email for c in throwaways]
+    assert _report(app, job_id, "203.0.113.9").status_code == 302
+    for email in throwaways:  # they cannot even sign in to report
+        c = app.test_client()
+        page = c.get("/login").get_data(as_text=True)
+        r = c.post("/login", data={"csrf_token": csrf_token(page), "email": email,
+                                   "password": make.PASSWORD})
+        assert r.status_code == 400
+    with app.app_context():  # and a session from before would not count either
+        for email in throwaways:
+            user = db.session.scalar(select(User).where(User.email == email))
+            moderation.report_job(db.session.get(Job, job_id), user, "203.0.113.9", "scam", "")
+    for email in confirmed:
+        assert _report_as(app, email, job_id, "203.0.113.9").status_code == 302
+    with app.app_context():
+        assert db.session.get(Job, job_id).status == "published"
+        assert moderation.open_report_count(job_id) == 5
+        assert moderation.hiding_report_count(job_id) == 1
+    assert app.test_client().get(f"/jobs/{job_id}").status_code == 200
 
 
 def test_a_draft_cannot_be_reported(app, client):
