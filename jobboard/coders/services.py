@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from jobboard import textrules as rules
 from jobboard import vocab
 from jobboard.codes.formats import MalformedCodes, parse_code_list
 from jobboard.database import utcnow
@@ -117,10 +118,15 @@ def _commit_or_forget(resume: Resume | None) -> None:
     try:
         db.session.commit()
     except Exception:
-        db.session.rollback()
-        if resume is not None:
-            storage().delete(resume.storage_key)
+        _forget(resume)
         raise
+
+
+def _forget(resume: Resume | None) -> None:
+    """Roll back, and remove the file of a resume the rolled-back work had stored."""
+    db.session.rollback()
+    if resume is not None:
+        storage().delete(resume.storage_key)
 
 
 def existing_application(job: Job, coder: User) -> Application | None:
@@ -145,28 +151,36 @@ def apply(job: Job, coder: User, cover_letter: str,
                            "apply again.")
         raise Conflict("You have already applied to this job. "
                        "See its status under My applications.")
-    if len(cover_letter or "") > 10000:
-        raise InvalidInput({"cover_letter": ["Keep the cover letter to 10,000 characters."]})
-    if upload:
-        resume = store_resume(coder, *upload)
-        db.session.flush()
-    elif coder.profile and coder.profile.resume:
-        resume = coder.profile.resume
-    else:
+    if problem := rules.COVER_LETTER.problem(cover_letter):
+        raise InvalidInput({"cover_letter": [problem]})
+    if not upload and not (coder.profile and coder.profile.resume):
         raise InvalidInput({"resume": ["Attach a resume (PDF or DOCX), or add one to your profile."]})
-    application = Application(job_id=job.id, coder_id=coder.id, resume_id=resume.id,
-                              cover_letter=(cover_letter or "").strip(), status=ap.SUBMITTED,
-                              attempt=previous.attempt + 1 if previous else 1)
-    application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
-    db.session.add(application)
-    db.session.flush()
-    accept_invitation(application)
-    notify.new_application(application)
+    stored = None
     try:
-        _commit_or_forget(resume if upload else None)
+        if upload:
+            resume = stored = store_resume(coder, *upload)
+            db.session.flush()
+        else:
+            resume = coder.profile.resume
+        application = Application(job_id=job.id, coder_id=coder.id, resume_id=resume.id,
+                                  cover_letter=(cover_letter or "").strip(),
+                                  status=ap.SUBMITTED,
+                                  attempt=previous.attempt + 1 if previous else 1)
+        application.events.append(ApplicationEvent(to_status=ap.SUBMITTED, actor_id=coder.id))
+        db.session.add(application)
+        db.session.flush()  # a racing twin's row makes this (or the commit) fail
+        accept_invitation(application)
+        notify.new_application(application)
+        db.session.commit()
     except IntegrityError:
-        # Two submissions raced past the check above; the unique constraint kept one.
-        raise Conflict("You have already applied to this job.") from None
+        # Two submissions raced past the check above; the unique constraint kept one, and
+        # the file this one wrote is gone with it (no resume without its application).
+        _forget(stored)
+        raise Conflict("You have already applied to this job. "
+                       "See its status under My applications.") from None
+    except BaseException:
+        _forget(stored)
+        raise
     outbox.kick()
     return application
 

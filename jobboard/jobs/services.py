@@ -239,6 +239,20 @@ def refresh_meanings(ids: list[int], batch: int = 500, progress=None) -> int:
     outbox.push_pending()
     return len(ids)
 
+def _move(job: Job, expected: str, to: str) -> None:
+    """Change the job's status in the database itself, only if it is still `expected`: of
+    requests racing for the same move (a double click, parallel API calls) exactly one wins,
+    on SQLite and PostgreSQL alike; the others are a Conflict."""
+    moved = db.session.execute(
+        update(Job).where(Job.id == job.id, Job.status == expected).values(status=to)
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise Conflict("This job changed a moment ago (in another tab or request); reload it "
+                       "to see where it stands.")
+    job.status = to
+
+
 def _commit(job: Job) -> Job:
     db.session.commit()
     outbox.push_pending()
@@ -319,11 +333,12 @@ def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
     validate(to_fields(job))
     now = now or utcnow()
     check_daily_limit(job, now)
+    reason = review_reason(job)
+    _move(job, st.DRAFT, st.PENDING if reason else st.PUBLISHED)
     job.submitted_at = now
-    if reason := review_reason(job):
-        job.status, job.review_reason, job.closed_at = st.PENDING, reason, None
+    if reason:
+        job.review_reason, job.closed_at = reason, None
         return _commit(job)
-    job.status = st.PUBLISHED
     job.published_at = now
     job.expires_at = now + lifetime()
     job.closed_at = None
