@@ -100,7 +100,10 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Counters every process of a host shares: Redis when configured (several hosts), else a
+    # SQLite file under instance/ (limitstore.py); memory:// would count per process.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or \
+        os.environ.get("REDIS_URL") or f"sqlite:///{INSTANCE / 'limits.sqlite3'}"
     # Logins, resets and registrations: per address (generous: offices share one) and per
     # account (tight: guessing one account's password from many addresses).
     RATELIMIT_AUTH = os.environ.get("RATELIMIT_AUTH", "30 per minute")

@@ -6,6 +6,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from jobboard import limitstore  # noqa: F401 - registers the sqlite:// storage of limits
 from jobboard.database import Base
 
 db = SQLAlchemy(model_class=Base)

@@ -101,6 +101,8 @@ def _app(database_url, tmp_path_factory, smtp_server):
         "RATELIMIT_AUTH": "10000 per minute",
         "RATELIMIT_ACCOUNT": "10000 per minute",
         "RATELIMIT_SEARCH": "100000 per minute",
+        # The default storage, shared by every process of a host (limitstore.py).
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path_factory.mktemp('limits') / 'limits.sqlite3'}",
         "MEILI_URL": None,
         # Tasks queue behind every other test's indexing on one server: a generous deadline
         # for a busy 2-core machine (a give-up says which task it waited for: client.wait).
@@ -168,14 +170,16 @@ def catalog(_app):
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Another app on the session's database with other settings; its connections are closed
-    after the test (psycopg warns about any left open)."""
+def make_app(database_url, _app):
+    """Another app on the session's database (and rate-limit store) with other settings; its
+    connections are closed after the test (psycopg warns about any left open)."""
     made = []
 
     def build(**config):
         built = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": database_url,
-                            "MEILI_URL": None, **config})
+                            "MEILI_URL": None,
+                            "RATELIMIT_STORAGE_URI": _app.config["RATELIMIT_STORAGE_URI"],
+                            **config})
         made.append(built)
         return built
     yield build

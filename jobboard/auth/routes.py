@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 from urllib.parse import urlsplit
 
 from flask import (
@@ -12,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from jobboard import tokens
 from jobboard.auth import services
 from jobboard.auth.forms import (
     ChangeEmailForm,
@@ -52,6 +55,42 @@ def account_key() -> str:
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
+# A browser that signed in to an account before carries a signed cookie naming it (OWASP's
+# "device cookies"): guesses at an account from elsewhere cannot lock its owner out, since
+# the account's limit does not apply to the owner's own devices.
+DEVICE_COOKIE = "codeboard_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _account_digest(email: str) -> str:
+    return hashlib.sha256(normalise_email(email or "").encode()).hexdigest()[:32]
+
+
+def known_device() -> bool:
+    """This browser signed in to the account the form names before."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value:
+        return False
+    try:
+        payload = tokens.read("device", value, DEVICE_MAX_AGE)
+    except InvalidToken:
+        return False
+    return isinstance(payload, dict) and hmac.compare_digest(
+        str(payload.get("a", "")), _account_digest(request.form.get("email", "")))
+
+
+def _remember_device(response, user):
+    response.set_cookie(DEVICE_COOKIE, tokens.make("device", {"a": _account_digest(user.email)}),
+                        max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def failed_sign_in(response) -> bool:
+    """Only wrong guesses count against an account: a sign-in redirects."""
+    return response.status_code != 302
+
+
 def _safe_next(default: str) -> str:
     target = request.args.get("next", "")
     parts = urlsplit(target)
@@ -67,7 +106,8 @@ def _home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(account_limit, key_func=account_key, methods=["POST"])
+@limiter.limit(account_limit, key_func=account_key, methods=["POST"],
+               exempt_when=known_device, deduct_when=failed_sign_in)
 @limiter.limit(auth_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -90,7 +130,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
-            return redirect(_safe_next(_home_for(user)))
+            return _remember_device(redirect(_safe_next(_home_for(user))), user)
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

@@ -1,5 +1,6 @@
 """Requests racing for the same change: exactly one wins, the others get a clear 4xx (never a
 500), and nothing is left half-saved (no resume file without its application)."""
+import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def clients_of(app, browser: Browser) -> list:
     return made
 
 
+def files_in(app) -> set[str]:
+    """The resume files on disk (the session's folder: other tests' files are there too)."""
+    return {p.name for p in Path(app.config["RESUME_DIR"]).rglob("*") if p.is_file()}
+
+
 def test_parallel_applications_of_one_coder_make_one_and_leave_no_file_behind(app, browser):
     with app.app_context():
         job_id = make.job(make.employer()).id
@@ -32,11 +38,12 @@ def test_parallel_applications_of_one_coder_make_one_and_leave_no_file_behind(ap
     browser.login(email)
     token = csrf_token(browser.get(f"/jobs/{job_id}").get_data(as_text=True))
     racers = clients_of(app, browser)
+    before = files_in(app)
 
     def apply(i):
         return racers[i].post(f"/jobs/{job_id}/apply", data={
             "csrf_token": token, "cover_letter": f"Attempt {i}",
-            "resume": (make.pdf_bytes(f"Resume {i}"), f"resume-{i}.pdf")},
+            "resume": (io.BytesIO(make.pdf_bytes(f"Resume {i}")), f"resume-{i}.pdf")},
             content_type="multipart/form-data")
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(apply, range(RACERS)))
@@ -46,9 +53,10 @@ def test_parallel_applications_of_one_coder_make_one_and_leave_no_file_behind(ap
     assert len(applied) == 1, statuses
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Application)) == 1
-        keys = set(db.session.scalars(select(Resume.storage_key)))
-    files = {p.name for p in Path(app.config["RESUME_DIR"]).rglob("*") if p.is_file()}
-    assert {Path(k).name for k in keys} == files  # the profile's and the application's only
+        kept = {Path(k).name for k in db.session.scalars(select(Resume.storage_key))}
+    written = files_in(app) - before
+    assert len(written) == 1 and written <= kept  # the application's resume, no orphan
+    assert kept <= files_in(app)
 
 
 def test_parallel_publishes_of_one_draft_publish_it_once(app, client):

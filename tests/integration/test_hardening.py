@@ -199,10 +199,13 @@ def test_one_account_cannot_be_guessed_from_many_addresses(app, client):
         app.config["RATELIMIT_ACCOUNT"] = "10000 per minute"
 
 
-def test_redis_backed_limits_hold_across_two_server_processes(app, database_url, tmp_path):
+@pytest.mark.parametrize("store", ["redis", "default"])
+def test_limits_hold_across_two_server_processes(app, database_url, tmp_path, store):
     """Each server process (a worker, or another host) has its own memory: only a shared
     store makes a limit hold. Two processes, served as `make run` serves the app, take the
-    posts (and the searches) in turns. (`app` migrates the database they use.)"""
+    posts (and the searches) in turns: with Redis (several hosts) and with the default, a
+    SQLite file every process of the host shares (under `make run` memory:// doubled every
+    limit). (`app` migrates the database they use.)"""
     import os
     import secrets
     import signal
@@ -216,16 +219,19 @@ def test_redis_backed_limits_hold_across_two_server_processes(app, database_url,
     from jobboard.config import ROOT
     from jobboard.search.server import free_port
     from tests.conftest import require
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
-    except redis.RedisError as e:
-        require(False, f"Redis is not reachable on 127.0.0.1:6379: {e}")
     prefix = f"test-{secrets.token_hex(4)}"
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "x" * 32,
-           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15", "RATELIMIT_KEY_PREFIX": prefix,
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("RATELIMIT_STORAGE_URI", "REDIS_URL", "HUEY_IMMEDIATE")}
+    if store == "redis":
+        try:
+            redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
+        except redis.RedisError as e:
+            require(False, f"Redis is not reachable on 127.0.0.1:6379: {e}")
+        env["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/15"
+    env.update({"DATABASE_URL": database_url, "SECRET_KEY": "x" * 32,
+           "RATELIMIT_KEY_PREFIX": prefix,
            "RATELIMIT_AUTH": "5 per minute", "RATELIMIT_ACCOUNT": "1000 per minute",
-           "RATELIMIT_SEARCH": "3 per minute", "INSTANCE_PATH": str(tmp_path)}
-    env.pop("HUEY_IMMEDIATE", None)
+           "RATELIMIT_SEARCH": "3 per minute", "INSTANCE_PATH": str(tmp_path)})
     ports = [free_port(), free_port()]
     servers = [subprocess.Popen(serving.command(port, workers=1, log_level="warning"),
                                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -258,8 +264,11 @@ def test_redis_backed_limits_hold_across_two_server_processes(app, database_url,
         searches = [session.get(f"http://127.0.0.1:{ports[i % 2]}/jobs?q=38206",
                                 timeout=30).status_code for i in range(6)]
         assert searches == [200] * 3 + [429] * 3, searches
-        # the counters are in Redis, where both processes read them
-        assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
+        # the counters are in the shared store, where both processes read them
+        if store == "redis":
+            assert redis.Redis(host="127.0.0.1", port=6379, db=15).keys(f"*{prefix}*")
+        else:
+            assert (tmp_path / "limits.sqlite3").exists()
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -372,3 +381,27 @@ def test_a_host_header_of_an_attackers_choosing_is_refused_not_used_in_links(app
     assert r.status_code == 200 and b"evil.example" not in r.data
     if url.startswith("/api/"):
         assert b"http://jobs.test/" in r.data
+
+
+def test_guesses_at_an_account_do_not_lock_its_owner_out_of_their_own_browser(app, monkeypatch):
+    """After RATELIMIT_ACCOUNT wrong guesses from anywhere, the owner's right password got a
+    429. Guesses still stop (from every address and device but the owner's), while a
+    browser that signed in to the account before still gets in; right passwords do not
+    count against the account."""
+    from tests.conftest import Browser
+    monkeypatch.setitem(app.config, "RATELIMIT_ACCOUNT", "3 per minute")
+    with app.app_context():
+        email = make.coder().email
+    owner = Browser(app.test_client())
+    owner.login(email)  # signs in, and this browser is now known for the account
+    owner.logout()
+    owner.login(email)  # a right password does not count: still far from the limit
+    owner.logout()
+    guesser = app.test_client()
+    many = [f"198.51.100.{i}" for i in range(1, 6)]
+    assert _login_posts(guesser, email, many) == [400, 400, 400, 429, 429]
+    r = owner.submit("/login", {"email": email, "password": make.PASSWORD})
+    assert r.status_code == 302  # the owner's own browser
+    stranger = Browser(app.test_client())  # a new device must wait like the guesser
+    assert stranger.submit("/login", {"email": email,
+                                      "password": make.PASSWORD}).status_code == 429
