@@ -2,7 +2,6 @@
 import logging
 import secrets
 import smtplib
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,25 +34,25 @@ def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=15 * 2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
-def _pending(now: datetime, ignore_backoff: bool, skip: Collection[int] = ()):
+def _pending(now: datetime, ignore_backoff: bool, after: int = 0):
     where = [MailOutbox.sent_at.is_(None), MailOutbox.failed_at.is_(None),
              or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now)]
     if not ignore_backoff:
         where.append(MailOutbox.next_attempt_at <= now)
-    if skip:
-        where.append(MailOutbox.id.not_in(skip))
+    if after:
+        where.append(MailOutbox.id > after)
     return where
 
 
 def claim(limit: int, now: datetime, ignore_backoff: bool = False,
-          skip: Collection[int] = ()) -> list[MailOutbox]:
-    """Take up to `limit` rows for this worker alone (not those in `skip`).
+          after: int = 0) -> list[MailOutbox]:
+    """Take up to `limit` rows for this worker alone, oldest first (those after id `after`).
 
     The conditional UPDATE is what makes a claim exclusive on every database: a row another
     worker claimed first no longer matches. On PostgreSQL the candidates are also read with
     SKIP LOCKED, so workers do not queue behind each other's rows.
     """
-    candidates = select(MailOutbox.id).where(*_pending(now, ignore_backoff, skip)) \
+    candidates = select(MailOutbox.id).where(*_pending(now, ignore_backoff, after)) \
         .order_by(MailOutbox.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -94,9 +93,9 @@ def _own_failure(row: MailOutbox, error: Exception, now: datetime, result: Deliv
         result.failed += 1
 
 
-def _due(now: datetime, ignore_backoff: bool, skip: Collection[int]) -> int:
+def _due(now: datetime, ignore_backoff: bool, after: int) -> int:
     return db.session.scalar(
-        select(func.count()).where(*_pending(now, ignore_backoff, skip))) or 0
+        select(func.count()).where(*_pending(now, ignore_backoff, after))) or 0
 
 
 def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> DeliveryResult:
@@ -110,16 +109,16 @@ def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> Delive
     """
     result = DeliveryResult()
     cfg = current_app.config
-    tried: list[int] = []
+    tried, last = 0, 0  # rows are taken in id order: each run tries a row once
     smtp: smtplib.SMTP | None = None
     try:
-        while max_rows is None or len(tried) < max_rows:
+        while max_rows is None or tried < max_rows:
             now = utcnow()
-            rows = claim(1, now, ignore_backoff, skip=tried)
+            rows = claim(1, now, ignore_backoff, after=last)
             if not rows:
                 break
             row = rows[0]
-            tried.append(row.id)
+            tried, last = tried + 1, row.id
             try:
                 message = transport.build_message(row, cfg["MAIL_FROM"])
             except Exception as e:  # what the row holds can never be sent: give it up alone
@@ -139,7 +138,7 @@ def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> Delive
                 continue
             except (*transport.TRANSIENT, transport.MailNotConfigured) as e:
                 _record(row, e, now, give_up=False)  # not this message's fault: never given up
-                waiting = 1 + _due(now, ignore_backoff, tried)
+                waiting = 1 + _due(now, ignore_backoff, last)
                 result.failed += waiting
                 result.error = str(e)
                 log.warning("mail server unavailable, %d messages wait: %s", waiting, e)
