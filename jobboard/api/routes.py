@@ -251,7 +251,7 @@ def codes():
     errors = []
     if len(q) > 100:
         errors.append({"parameter": "q", "detail": "q is at most 100 characters."})
-    if not (limit := read_whole(limit)):
+    if not (limit := read_whole(limit, longest=1000)):  # any size: clamped to 50 below
         errors.append({"parameter": "limit", "detail": "limit is a whole number from 1."})
     if errors:
         return problem(400, "Some parameters are not valid.", errors=errors)

@@ -32,10 +32,13 @@ def report(page, job_url: str, reason: str):
 
 
 def test_new_company_job_is_reviewed_reported_hidden_and_removed_with_its_company(
-        new_page, app, search):
+        new_page, app, search, monkeypatch):
+    # Every browser here comes from 127.0.0.1, and reports hide a job only from as many
+    # addresses as the threshold (test_moderation.py covers that rule): here one is enough.
+    monkeypatch.setitem(app.config, "REPORT_HIDE_THRESHOLD", 1)
     with app.app_context():
         admin = make.admin().email
-        coders = [make.coder(with_resume=False).email for _ in range(2)]
+        coder = make.coder(with_resume=False).email
 
     # A new employer whose address is not at its website's domain: not verified.
     employer = new_page()
@@ -58,12 +61,13 @@ def test_new_company_job_is_reviewed_reported_hidden_and_removed_with_its_compan
     visitor.get_by_role("link", name="Stem Cell Transplant Coder").click()
     job_url = visitor.url
 
-    # Reports from three different people hide it.
+    # An anonymous report reaches the moderators but does not hide it; a confirmed
+    # account's report does.
     report(visitor, job_url, "Scam or phishing (asks for money or personal data)")
-    for email in coders:
-        page = new_page()
-        log_in(page, email)
-        report(page, job_url, "Misleading pay")
+    assert search_count(visitor, "38206") == "1 job"
+    page = new_page()
+    log_in(page, coder)
+    report(page, job_url, "Misleading pay")
     assert search_count(visitor, "38206") == "0 jobs"
     moderator.get_by_role("link", name="Reports").click()
     moderator.get_by_role("link", name="Stem Cell Transplant Coder").click()

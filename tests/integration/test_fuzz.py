@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobboard.api import models as api_models
+from jobboard.search.filters import FILTERS
 from tests import factories as make
 from tests.conftest import Browser
 
@@ -24,6 +25,7 @@ VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=40),
 # Hypothesis mixes everything.
 SWEEP = ["NaN", "\u00b2", "9" * 401, "\x00", "\x01", "Poison\r\nBcc: x@evil.example", "\ufffe",
          "a" * 25_000]
+NUMBERS = ["\u00b2", "9" * 401, "-1", "1.5"]
 SKIPPED_ACTIONS = ("/logout", "/account/delete", "/account/password", "/account/email")
 
 
@@ -62,24 +64,39 @@ def world(app):
         admin = make.admin()
         return {"employer": employer.email, "coder": coder.email, "admin": admin.email,
                 "job": job.id, "draft": draft.id, "application": application.id,
-                "company": employer.company_id, "coder_id": coder.id}
+                "company": employer.company_id, "company_slug": employer.company.slug,
+                "coder_id": coder.id}
 
 
 PAGES = {
-    None: ["/", "/jobs?q=38206", "/codes?q=C92", "/codes/38206", "/insights", "/login",
-           "/register/coder", "/register/employer", "/password/forgot", "/jobs/{job}",
-           "/jobs/{job}/report", "/jobs.atom?q=38206", "/api/v1/jobs", "/api/v1/codes",
-           "/api/v1/insights/pay"],
+    None: ["/", "/jobs?q=38206", "/codes?q=C92", "/codes/38206", "/codes/ICD-10-CM/C92.00",
+           "/codes/preview?codes=38206", "/insights", "/login", "/register/coder",
+           "/register/employer", "/password/forgot", "/jobs/{job}", "/jobs/{job}/report",
+           "/jobs.atom?q=38206", "/companies/{company_slug}", "/sitemap.xml", "/api/v1/jobs",
+           "/api/v1/jobs/{job}", "/api/v1/codes", "/api/v1/codes/38206",
+           "/api/v1/insights/pay", "/password/reset/not-a-token", "/verify/not-a-token"],
     "coder": ["/coder/profile", "/jobs/{job}", "/alerts", "/account", "/jobs/for-me",
-              "/saved", "/coder/applications"],
+              "/saved", "/coder/applications", "/coder/applications/{application}",
+              "/coder/invitations"],
     "employer": ["/employer/", "/employer/company", "/employer/api-tokens", "/employer/jobs/new",
                  "/employer/jobs/{draft}/edit", "/employer/applications/{application}",
                  "/employer/candidates", "/employer/candidates/{coder_id}/invite",
-                 "/employer/jobs/{job}/applicants", "/employer/jobs/{job}/close"],
-    "admin": ["/admin/domains", "/admin/companies/{company}/suspend", "/admin/jobs/{job}",
-              "/admin/jobs/{draft}", "/admin/queue", "/admin/audit", "/admin/companies",
-              "/admin/reports"],
+                 "/employer/jobs/{job}/applicants", "/employer/jobs/{job}/close",
+                 "/employer/jobs/{job}", "/employer/invitations"],
+    "admin": ["/admin/", "/admin/domains", "/admin/companies/{company}/suspend",
+              "/admin/companies/{company}", "/admin/jobs/{job}", "/admin/jobs/{draft}",
+              "/admin/queue", "/admin/audit", "/admin/companies", "/admin/reports"],
 }
+# Every query parameter a page reads (the filters, the search's own, the admin's), given to
+# every page: a page that does not read one must not trip over it either.
+QUERY_PARAMETERS = ("q", "page", "per_page", "sort", "code", "codes", "family", "salary_min",
+                    "posted_within", "min_years", "remote", "job", "window", "status",
+                    "action", "actor", "subject", "limit", "next",
+                    *(f.param for f in FILTERS))
+# Those read as numbers, tried one at a time too (an odd value elsewhere may be refused
+# before the number is read).
+NUMERIC_PARAMETERS = ("page", "per_page", "salary_min", "posted_within", "min_years", "limit",
+                      "job")
 # Query parameters the API reads, from its own models (its pages carry no forms).
 API_PARAMETERS = {"/api/v1/jobs": api_models.JobsQuery, "/api/v1/codes": api_models.CodesQuery,
                   "/api/v1/insights/pay": api_models.InsightsQuery}
@@ -90,8 +107,8 @@ def targets(browser: Browser, url: str) -> list[tuple[str, str, dict]]:
     page = browser.get(url)
     assert page.status_code < 500, (url, page.status_code)
     path, query = urlsplit(url).path, urlsplit(url).query
-    fields = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
-    fields.setdefault("page", "1")
+    fields = dict.fromkeys(QUERY_PARAMETERS, "")
+    fields.update(p.split("=", 1) for p in query.split("&") if "=" in p)
     if path in API_PARAMETERS:
         fields.update(dict.fromkeys(API_PARAMETERS[path].model_fields, ""))
     found = [("get", path, fields)]
@@ -120,12 +137,19 @@ def test_no_form_field_or_query_parameter_gives_a_server_error(app, client, worl
         assert response.status_code < 500, (method, path, fields, response.status_code)
 
     for method, path, fields in found:
-        for name in fields:
-            if name != "csrf_token":
+        names = [n for n in fields if n != "csrf_token"]
+        if method == "post":  # a form: each field alone with each value
+            for name in names:
                 for value in SWEEP:
                     send(method, path, {**fields, name: value})
+        else:  # a page's query: each value in every parameter at once, numbers one by one
+            for value in SWEEP:
+                send(method, path, {**fields, **dict.fromkeys(names, value)})
+            for name in NUMERIC_PARAMETERS:
+                for value in NUMBERS:
+                    send(method, path, {**fields, name: value})
 
-    @settings(max_examples=12 * len(found), deadline=None, database=None,
+    @settings(max_examples=min(150, 3 * len(found)), deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow])
     @given(data=st.data())
