@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from wtforms import DecimalField, IntegerField
+from wtforms.validators import StopValidation
 
 _WHOLE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")  # 58000 or 58,000
 _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+")
@@ -36,7 +37,16 @@ def finite(value: float | Decimal | None) -> bool:
     return value is None or Decimal(str(value)).is_finite()
 
 
-class WholeNumberField(IntegerField):
+class _ReadOnce:
+    """A number field whose value could not be read says only that: its range check, which
+    would add "must be between ..." about a value it does not have, is skipped."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class WholeNumberField(_ReadOnce, IntegerField):
     """An IntegerField that reads only what read_whole reads (NumberRange bounds it)."""
 
     def process_formdata(self, valuelist):
@@ -48,7 +58,7 @@ class WholeNumberField(IntegerField):
             raise ValueError("Enter a whole number, e.g. 3.")
 
 
-class AmountField(DecimalField):
+class AmountField(_ReadOnce, DecimalField):
     """A DecimalField that reads only what read_amount reads: no NaN, no infinity, no
     exponent, no other script's digits."""
 

@@ -36,8 +36,8 @@ class TextRule:
         if not value:
             return None
         if (bad := first_unfit(value, self.lines)) is not None:
-            what = "a line break" if bad in _LINE_BREAKS else \
-                f"an invisible control character (U+{ord(bad):04X})"
+            what = {"\t": "a tab", "\n": "a line break", "\r": "a line break"}.get(
+                bad, f"an invisible control character (U+{ord(bad):04X})")
             return f"Remove {what}: this field takes plain text" + \
                 ("." if self.lines else " on one line.")
         if len(value) > self.max:

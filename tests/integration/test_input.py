@@ -114,3 +114,17 @@ def test_a_nul_in_a_company_field_is_named_next_to_it(app, browser, path, field)
     r = browser.submit(path, {**form["fields"], field: "Crescent\x00"}, action=form["action"])
     assert r.status_code in (200, 400)
     assert "invisible control character (U+0000)" in r.get_data(as_text=True)
+
+
+def test_an_unreadable_number_says_only_that(app, browser):
+    """"Enter a whole number" alone: not also "must be between 0 and 50" about a value the
+    field does not have. A tab in a title is named as a tab."""
+    with app.app_context():
+        email = make.employer().email
+    browser.login(email)
+    r = browser.submit("/employer/jobs/new", {"title": "Coder\tone", "min_years": "\u00b2",
+                                              "salary_min": "NaN"})
+    page = r.get_data(as_text=True)
+    assert "Enter a whole number, e.g. 3." in page and "must be between" not in page
+    assert "Enter an amount in digits" in page
+    assert "Remove a tab" in page
