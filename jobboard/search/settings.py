@@ -71,6 +71,11 @@ JOBS = {
          "features": COMPARISON},
     ],
     "sortableAttributes": ["published_at", "salary_annual_max"],
+    # Meilisearch's default rules with `sort` first: a sort the user chose (newest, pay)
+    # orders the whole result even when the query has words (after `words` it only broke
+    # ties between equally relevant jobs). A search sorted by relevance sends no sort, and
+    # then the rule does nothing.
+    "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
     # Codes and credentials are exact: with typo tolerance 38206 matched 38207 and J9035
     # matched J9036 (DESIGN.md, measured); specialty names are words and keep typos.
     "typoTolerance": {"enabled": True,

@@ -1,4 +1,5 @@
 """Job search against the real Meilisearch server started for the test session."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -460,3 +461,35 @@ def test_a_wait_that_gives_up_says_which_task_it_waited_for(app, search):
         assert f"task {task.task_uid} (settingsUpdate on index {index_uid('jobs')}" in message
         assert "gave up after 0 s" in message and "enqueued or processing" in message
         assert wait(task.task_uid).status == "succeeded"  # its own deadline: long enough
+
+
+@pytest.mark.parametrize("search_up", [True, False])
+def test_a_chosen_sort_orders_the_whole_result_when_the_query_has_words(
+        app, client, request, search_up):
+    """q=coder&sort=newest listed Nov 25 ... Oct 31, then Dec 3 ...: words ranked first and the
+    sort only broke ties. A sort the user chose orders everything, on Meilisearch and on the
+    database alike."""
+    if search_up:
+        request.getfixturevalue("search")
+    with app.app_context():
+        e = make.employer()
+        # The newest and best-paid jobs have the word only in their description, the oldest
+        # in the title: by relevance they would come last.
+        made = [("Coder", 30, 50_000), ("Coder lead", 20, 60_000),
+                ("Abstraction reviewer", 10, 70_000), ("Chart specialist", 1, 90_000)]
+        ids = {}
+        for title, days_ago, pay in made:
+            job = post(e, title=title, publish=False, salary_min=Decimal(pay - 5_000),
+                       salary_max=Decimal(pay), salary_period="year",
+                       description="Coder wanted: code stem cell cases daily.")
+            job_services.publish_job(job, e, now=utcnow() - timedelta(days=days_ago))
+            ids[title] = job.id
+    newest = [t for t, _, _ in sorted(made, key=lambda m: m[1])]
+    richest = [t for t, _, _ in sorted(made, key=lambda m: -m[2])]
+    assert titles(client, "/api/v1/jobs?q=coder&sort=newest") == newest
+    assert titles(client, "/api/v1/jobs?q=coder&sort=salary") == richest
+    for sort, expected in (("newest", newest), ("salary", richest)):
+        page = client.get(f"/jobs?q=coder&sort={sort}").get_data(as_text=True)
+        shown = [int(i) for i in re.findall(r'href="/jobs/(\d+)"', page)]
+        listed = list(dict.fromkeys(i for i in shown if i in ids.values()))
+        assert listed == [ids[t] for t in expected], sort
