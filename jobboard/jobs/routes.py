@@ -104,7 +104,8 @@ def browse():
     query = parse_args(request.args, current_app.config["JOBS_PER_PAGE"])
     page = search.search_jobs(query)
     template = "jobs/_results.html" if request.headers.get("HX-Request") else "jobs/search.html"
-    can_save = not current_user.is_authenticated or current_user.is_coder
+    can_save = (not current_user.is_authenticated or current_user.is_coder) \
+        and not query.reads_as_nothing  # no alert for a search that cannot find anything
     save_form = save_search_form(request.args) if can_save else None
     saved_ids = alerts.saved_job_ids(current_user, [j.id for j in page.jobs]) \
         if current_user.is_authenticated and current_user.is_coder else None

@@ -93,6 +93,13 @@ class JobQuery:
         return bool(self.codes or self.terms or self.family)
 
     @property
+    def reads_as_nothing(self) -> bool:
+        """The text was typed but nothing in it can be searched as it stands (only ICD-10-CM
+        codes without their dot, which the page offers dotted): it finds no job, rather than
+        silently widening to every job on the board."""
+        return bool(self.dotless) and not self.words and not self.terms
+
+    @property
     def modifiers(self) -> list[CodeTerm]:
         return [t for t in self.terms if t.modifier]
 

@@ -178,6 +178,9 @@ def _reasons(hits: list[dict], by_id: dict[int, Job]) -> dict[int, str]:
 def search_jobs(query: JobQuery, hydrate: bool = True) -> SearchPage:
     """Meilisearch when it answers, else the database. hydrate=False (the API) may answer
     with the stored listings instead of rows (`page.listings`)."""
+    if query.reads_as_nothing:  # "E119": the reading offers E11.9 instead of every job
+        return SearchPage(jobs=[], total=0, page=query.page, per_page=query.per_page,
+                          listings=None if hydrate else [])
     if not search_client.configured():
         return sql.search_jobs(query)
     try:

@@ -62,8 +62,8 @@ def board(request, app, catalog):
     return request.param
 
 
-def _api(client, q: str) -> dict:
-    response = client.get(f"/api/v1/jobs?q={quote(q)}&per_page=50")
+def _api(client, q: str, more: str = "") -> dict:
+    response = client.get(f"/api/v1/jobs?q={quote(q)}&per_page=50{more}")
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.json
 
@@ -131,6 +131,13 @@ def test_a_dotless_or_unknown_code_gets_an_explanation_and_did_you_mean(board, c
 
     body = _api(client, "E119")
     assert body["reading"]["suggestions"][0]["did_you_mean"][0]["code"] == "E11.9"
+    # Read as nothing searchable: no job, rather than every job on the board, and no alert
+    # for a search that cannot find anything (the same with a filter beside it).
+    assert body["total"] == 0 and body["hits"] == []
+    assert _api(client, "E119", "&work_mode=remote")["total"] == 0
+    page = _page(client, "E119")
+    assert "Did you mean" in page and "Email me new jobs" not in page
+    assert "Email me new jobs" in _page(client, "E11.9")
 
     body = _api(client, "Z99.999")  # well formed, not in ICD-10-CM: nothing is under it
     assert body["reading"]["summary"] == "Jobs tagged Z99.999"
