@@ -5,7 +5,10 @@ are computed in the database: PostgreSQL's percentile_cont; on SQLite the slice'
 are read and interpolated the same way in Python (statistics.quantiles, "inclusive", is the
 same linear interpolation), in one read for the slice and all its splits. Fewer than MIN_JOBS
 jobs give a count only: no figure from one or two postings. Results are cached per slice for
-CACHE_SECONDS.
+CACHE_SECONDS, keyed by the time of the newest change to any job as well: a job published,
+edited or closed in any process starts new figures in every process at once, so two
+processes never show two counts for the same search (each process keeps its own cache;
+they agree because they key it alike).
 """
 import statistics
 import threading
@@ -169,7 +172,7 @@ def _split_sqlite(s: Slice, dimensions: tuple[str, ...]) -> dict[str | None, dic
 
 def pay_insight(s: Slice, dimensions: tuple[str, ...] = ()) -> Insight:
     """The slice's pay, and its split by each dimension (biggest groups first)."""
-    cache_key = (s, dimensions, db.engine.url.render_as_string())
+    cache_key = (s, dimensions, db.engine.url.render_as_string(), _jobs_changed_at())
     with _lock:
         if cache_key in _cache:
             return _cache[cache_key]
@@ -185,6 +188,11 @@ def pay_insight(s: Slice, dimensions: tuple[str, ...] = ()) -> Insight:
     with _lock:
         _cache[cache_key] = insight
     return insight
+
+
+def _jobs_changed_at():
+    """When any job last changed (one step down ix_job_updated_at)."""
+    return db.session.scalar(select(func.max(Job.updated_at)))
 
 
 def clear_cache() -> None:

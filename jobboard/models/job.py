@@ -55,6 +55,8 @@ class Job(db.Model):
             name="salary_range",
         ),
         Index("ix_job_status_published_at", "status", "published_at"),
+        # The newest change to any job: cached pay figures are keyed by it (insights).
+        Index("ix_job_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

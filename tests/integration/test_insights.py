@@ -2,9 +2,11 @@
 in Python), checked against figures worked out by hand; the 5-job floor; one annual scale."""
 from decimal import Decimal
 
+from jobboard.extensions import db
 from jobboard.insights import services as insights
 from jobboard.insights.services import Slice
 from jobboard.jobs import services as job_services
+from jobboard.models import Job, User
 from tests import factories as make
 
 # Yearly ranges with these middles, and one hourly job at $30-$40 (35 x 2,080 = 72,800).
@@ -124,3 +126,22 @@ def test_a_job_counts_once_under_each_credential_it_requires_and_each_specialty(
     assert (insight.overall.count, insight.overall.median) == (6, 67400)
     assert all(pay == insight.overall for pay in [*by_credential.values(),
                                                   *by_specialty.values()])
+
+
+def test_the_pay_line_follows_a_job_published_or_closed_at_once(app, client):
+    """Each process kept its own five-minute cache, cleared by nothing: "median of 12 jobs"
+    or "of 11" depending on which process answered. Figures are now keyed by the newest
+    change to any job, so every process starts new ones the moment a job changes."""
+    with app.app_context():
+        employer = make.employer()
+        _jobs(employer)
+        employer_id = employer.id
+    assert "the median of 6 jobs" in client.get("/jobs?q=38206").get_data(as_text=True)
+    with app.app_context():
+        employer = db.session.get(User, employer_id)
+        extra = make.job(employer, codes="38206", salary_min=Decimal("60000"),
+                         salary_max=Decimal("70000"), salary_period="year").id
+    assert "the median of 7 jobs" in client.get("/jobs?q=38206").get_data(as_text=True)
+    with app.app_context():
+        job_services.close_job(db.session.get(Job, extra), db.session.get(User, employer_id))
+    assert "the median of 6 jobs" in client.get("/jobs?q=38206").get_data(as_text=True)
