@@ -493,3 +493,15 @@ def test_a_chosen_sort_orders_the_whole_result_when_the_query_has_words(
         shown = [int(i) for i in re.findall(r'href="/jobs/(\d+)"', page)]
         listed = list(dict.fromkeys(i for i in shown if i in ids.values()))
         assert listed == [ids[t] for t in expected], sort
+
+
+def test_a_page_past_the_last_says_so_instead_of_no_jobs_match(app, client):
+    """/jobs?q=38206&page=999 said "12 jobs", then "No jobs match ... try fewer filters"."""
+    with app.app_context():
+        e = make.employer()
+        for i in range(3):
+            post(e, title=f"Job {i}")
+    page = client.get("/jobs?q=38206&per_page=2&page=999").get_data(as_text=True)
+    assert "No jobs match" not in page and "No jobs on page 999" in page
+    assert "This search has 3 jobs, on 2 pages." in page
+    assert 'href="/jobs?q=38206&amp;per_page=2&amp;page=2">Go to page 2</a>' in page
