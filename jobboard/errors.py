@@ -74,7 +74,8 @@ def register_errorhandlers(app: Flask) -> None:
         # friendly wording (a library's description, such as the rate limiter's "10 per 1
         # minute", is not).
         ours = (e.code == 403 and e.description != type(e).description) or \
-            isinstance(e, TooManySearches)
+            isinstance(e, TooManySearches) or bool(getattr(getattr(e, "limit", None),
+                                                           "error_message", None))
         specific = e.description if ours else None
         response = make_response(_page(e.code or 500, e.name,
                                        specific or messages.get(e.code, e.description or e.name)))

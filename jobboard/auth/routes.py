@@ -107,7 +107,10 @@ def _home_for(user) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(account_limit, key_func=account_key, methods=["POST"],
-               exempt_when=known_device, deduct_when=failed_sign_in)
+               exempt_when=known_device, deduct_when=failed_sign_in,
+               error_message="Too many wrong passwords for this account. Wait a few minutes, "
+                             "sign in from a browser you have signed in with before, or reset "
+                             "your password from the link on the login page.")
 @limiter.limit(auth_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:

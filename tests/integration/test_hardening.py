@@ -403,5 +403,6 @@ def test_guesses_at_an_account_do_not_lock_its_owner_out_of_their_own_browser(ap
     r = owner.submit("/login", {"email": email, "password": make.PASSWORD})
     assert r.status_code == 302  # the owner's own browser
     stranger = Browser(app.test_client())  # a new device must wait like the guesser
-    assert stranger.submit("/login", {"email": email,
-                                      "password": make.PASSWORD}).status_code == 429
+    r = stranger.submit("/login", {"email": email, "password": make.PASSWORD})
+    assert r.status_code == 429
+    assert "sign in from a browser you have signed in with before" in r.get_data(as_text=True)
