@@ -47,7 +47,7 @@ def register_security(app: Flask) -> None:
         name their own next to the field (textrules.py)."""
         if not request.query_string:
             return None
-        for value in request.args.values():
+        for _, value in request.args.items(multi=True):  # every value, not each key's first
             if (bad := first_unfit(value, lines=True)) is not None:
                 name = "NUL, %00" if bad == "\x00" else f"U+{ord(bad):04X}"
                 abort(400, description="The address contains an invisible control character "

@@ -239,6 +239,7 @@ def refresh_meanings(ids: list[int], batch: int = 500, progress=None) -> int:
     outbox.push_pending()
     return len(ids)
 
+
 def _move(job: Job, expected: str, to: str) -> None:
     """Change the job's status in the database itself, only if it is still `expected`: of
     requests racing for the same move (a double click, parallel API calls) exactly one wins,

@@ -293,6 +293,10 @@ def test_a_nul_character_in_a_query_is_a_400_that_says_so(client):
     for url in ("/jobs?q=38206%00", "/codes?q=%00"):
         r = client.get(url)
         assert r.status_code == 400 and "NUL" in r.get_data(as_text=True), url
+    # any control character, in any value of a repeated parameter (the feed's XML and the
+    # database cannot hold them)
+    r = client.get("/jobs?specialty=cardiology&specialty=%01")
+    assert r.status_code == 400 and "U+0001" in r.get_data(as_text=True)
     assert client.get("/jobs?q=38206").status_code == 200  # and nothing else changed
 
 
