@@ -1,7 +1,8 @@
 """Reading a job search from query parameters: codes the way coders type them, words, filters.
 
 `q` is read into parts before it is searched. Code parts:
-- a code, with an optional system word before it: `38206`, `CPT 38206`, `hcpcs j9035`
+- a code, with an optional system word before it: `38206`, `CPT 38206`, `hcpcs j9035`,
+  also typed together (`cpt38206`); a HCPCS code typed with a space, `j 9035`
 - a list: `38206, 38207`, `38206 38207`, `38206;J9035` (jobs tagged with any of them)
 - a CPT range: `38206-38215`
 - an ICD-10-CM code, category or subcategory: `C92`, `C92.`, `C92.0`, `C92.00` (every code
@@ -38,6 +39,11 @@ MODIFIED = re.compile(rf"^({_CPT}|[A-V]\d{{4}})-([0-9A-Z]{{2}})$")
 MODIFIER = re.compile(r"^\d{2}$")
 DOTLESS_ICD = re.compile(r"^[A-Z]\d[0-9A-Z]{2,5}$")
 FAMILY = re.compile(r"^\d{3,4}$")
+# A system word typed against its code: "cpt38206", "HCPCS:J9035", "icd10-C92.00".
+_SYSTEMS = "|".join(re.escape(w) for w in sorted(SYSTEM_WORDS, key=len, reverse=True))
+GLUED = re.compile(rf"^({_SYSTEMS})[:#-]?(\S+)$")
+# A HCPCS code typed with a space, "j 9035" (not after "a" or "I", which are words).
+SPLIT_HCPCS = re.compile(r"^[B-HJ-V]$"), re.compile(r"^\d{4}$")
 
 CODE, ICD, RANGE_, FAMILY_ = "code", "icd", "range", "family"
 
@@ -141,6 +147,13 @@ def read_q(q: str) -> tuple[list[CodeTerm], list[int], list[str], list[str], lis
             named = SYSTEM_WORDS[token]
             i += 1
             token = tokens[i].upper()
+        elif (m := GLUED.match(token)) and _reads_as_code(m.group(2)):
+            named, token = SYSTEM_WORDS[m.group(1)], m.group(2)
+        elif SPLIT_HCPCS[0].match(token) and i + 1 < len(tokens) \
+                and SPLIT_HCPCS[1].match(tokens[i + 1]) \
+                and (ref := recognise(token + tokens[i + 1])) and ref.system == HCPCS:
+            i += 1
+            token = ref.code
         term = _term(token, named, tuple(range(start, i + 1)))
         if term is None:
             if DOTLESS_ICD.match(token) and any(ch.isdigit() for ch in token[1:]):

@@ -47,6 +47,11 @@ FORMS = [  # query, the titles it must find (and nothing else)
     ("38206 remote", {"Harvest coder", "Both codes coder"}),
     ("38207 remote", {"Both codes coder"}),
     ("ICD-10 C9200", {"AML coder"}),
+    # typed together, or with a space in the HCPCS code: found, not "nothing" or "9035..."
+    ("cpt38206", {"Harvest coder", "Both codes coder"}),
+    ("HCPCS:J9035", {"Bevacizumab coder"}),
+    ("j 9035", {"Bevacizumab coder"}),
+    ("icd10C92.00", {"AML coder"}),
 ]
 
 

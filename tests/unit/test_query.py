@@ -33,3 +33,12 @@ def test_bad_parameters_are_ignored_and_reported():
 def test_states_are_case_insensitive_and_per_page_is_capped():
     q = parse(state="tx", per_page="1000")
     assert q.filters["state"] == ["TX"] and q.per_page == 100
+
+
+def test_a_system_word_typed_against_its_code_and_a_spaced_hcpcs_code_are_codes():
+    assert parse(q="cpt38206").codes == ["38206"]
+    assert parse(q="j 9035").codes == ["J9035"] and parse(q="j 9035").words == ""
+    # "a" and "I" are words: "a 1099 contract" keeps them, and 1099 stays a family
+    q = parse(q="a 1099 contract")
+    assert q.codes == [] and q.words == "a contract" and q.prefixes == ["1099"]
+    assert parse(q="icd10").words == "icd10"  # a system word alone is a word
