@@ -37,35 +37,40 @@ def finite(value: float | Decimal | None) -> bool:
     return value is None or Decimal(str(value)).is_finite()
 
 
-class _ReadOnce:
-    """A number field whose value could not be read says only that: its range check, which
-    would add "must be between ..." about a value it does not have, is skipped."""
+class _NumberField:
+    """A number field that reads its value with one of the readers above. A value it cannot
+    read says only that: the range check, which would add "must be between ..." about a
+    value the field does not have, is skipped."""
+
+    unreadable: str
+
+    @staticmethod
+    def read(raw: str):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] == "":
+            self.data = None
+            return
+        self.data = self.read(valuelist[0])
+        if self.data is None:
+            raise ValueError(self.unreadable)
 
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
 
 
-class WholeNumberField(_ReadOnce, IntegerField):
+class WholeNumberField(_NumberField, IntegerField):
     """An IntegerField that reads only what read_whole reads (NumberRange bounds it)."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] == "":
-            self.data = None
-            return
-        self.data = read_whole(valuelist[0])
-        if self.data is None:
-            raise ValueError("Enter a whole number, e.g. 3.")
+    read = staticmethod(read_whole)
+    unreadable = "Enter a whole number, e.g. 3."
 
 
-class AmountField(_ReadOnce, DecimalField):
+class AmountField(_NumberField, DecimalField):
     """A DecimalField that reads only what read_amount reads: no NaN, no infinity, no
     exponent, no other script's digits."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] == "":
-            self.data = None
-            return
-        self.data = read_amount(valuelist[0])
-        if self.data is None:
-            raise ValueError("Enter an amount in digits, e.g. 58000 or 31.50.")
+    read = staticmethod(read_amount)
+    unreadable = "Enter an amount in digits, e.g. 58000 or 31.50."
