@@ -111,10 +111,11 @@ def register(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         tasks.init_app(current_app._get_current_object())
         click.echo(f"Worker: {workers} threads, queue {type(tasks.huey).__name__}.")
-        # An idle consumer polls the SQLite queue at most a second apart (Huey's default backs
-        # off to 10 s), so a reset mail arrives within seconds; Redis blocks on the queue.
+        # An idle consumer polls the SQLite queue at most a quarter second apart (Huey's
+        # default backs off to 10 s): a published job is pushed to the index well within a
+        # second, a reset mail within seconds. Redis blocks on the queue.
         tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
-                                   max_delay=1.0).run()
+                                   max_delay=0.25).run()
 
     search = AppGroup("search", help="The Meilisearch jobs and coders indexes.")
 

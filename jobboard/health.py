@@ -32,8 +32,7 @@ def healthz():
         checks["search"] = {"status": "disabled"}
     if healthy:
         from jobboard.mail import delivery
-        from jobboard.tasks import HEARTBEAT
-        from jobboard.workers import last_beat
+        from jobboard.workers import HEARTBEAT, last_beat
         checks["mail"] = delivery.status()
         beat = last_beat(HEARTBEAT)
         checks["worker"] = {

@@ -5,6 +5,8 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import WorkerHeartbeat
 
+HEARTBEAT = "worker"  # the name the worker's periodic tick beats under
+
 
 def beat(name: str) -> None:
     row = db.session.get(WorkerHeartbeat, name) or WorkerHeartbeat(name=name)

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from jobboard import audit as audit_log
 from jobboard.admin import services
 from jobboard.admin.forms import BanDomainForm, ReasonForm, RejectForm, RequiredReasonForm
 from jobboard.auth.decorators import admin_required
@@ -52,7 +53,7 @@ def _review_page(job: Job, approve_form, reject_form, status: int = 200):
         db.select(db.func.count()).select_from(Application).where(Application.job_id == job.id))
     return render_template(
         "admin/job.html", job=job, approve_form=approve_form, reject_form=reject_form,
-        reports=services.reports_of(job), history=services.history_of("job", job.id),
+        reports=services.reports_of(job), history=audit_log.history_of("job", job.id),
         open_reports=services.open_report_count(job.id), applications=applications,
         reasons=st.REVIEW_REASONS, code_titles=code_titles(job)), status
 
@@ -121,7 +122,7 @@ def _company_page(company: Company, verify_form, unverify_form, status: int = 20
     return render_template("admin/company.html", company=company, jobs=jobs, members=members,
                            verify_form=verify_form, unverify_form=unverify_form,
                            reinstate_form=ReasonForm(prefix="reinstate"),
-                           history=services.history_of("company", company.id)), status
+                           history=audit_log.history_of("company", company.id)), status
 
 
 def _company_action(company: Company, form, act, done):

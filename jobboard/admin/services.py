@@ -8,8 +8,10 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from jobboard import textrules as rules
-from jobboard.admin.domains import normalise_domain, proves_company
+from jobboard.admin.domains import normalise_domain
+from jobboard.audit import record
 from jobboard.auth.services import password_problems
+from jobboard.companies import unverify_company, verify_company
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
@@ -26,7 +28,7 @@ from jobboard.models import (
 )
 from jobboard.models import application as ap
 from jobboard.models import job as st
-from jobboard.models.company import BY_ADMIN, BY_EMAIL_DOMAIN
+from jobboard.models.company import BY_ADMIN
 from jobboard.models.moderation import DISMISSED, REPORT_REASONS, UPHELD
 from jobboard.models.user import ADMIN, normalise_email
 from jobboard.notifications import services as notify
@@ -36,21 +38,6 @@ from jobboard.search import outbox
 def count_of(n: int, noun: str) -> str:
     """1 job, 2 jobs."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def record(actor: User | None, action: str, subject, summary: str, reason: str = "",
-           **details) -> AuditEntry:
-    """Add an audit entry to the caller's transaction. `subject` is a model or a
-    (type, id) pair."""
-    if isinstance(subject, tuple):
-        kind, key = subject
-    else:
-        kind, key = type(subject).__name__.lower(), subject.id
-    entry = AuditEntry(actor_id=actor.id if actor else None, action=action, subject_type=kind,
-                       subject_id=str(key), summary=summary[:300], reason=(reason or "").strip(),
-                       details=details)
-    db.session.add(entry)
-    return entry
 
 
 def _need_reason(reason: str | None, what: str) -> str:
@@ -146,7 +133,7 @@ def report_job(job: Job, user: User | None, address: str, reason: str,
     report reaches the admin queue; once open reports from REPORT_HIDE_THRESHOLD confirmed
     accounts at as many addresses stand, the job is hidden for review (anonymous reports and
     throwaway accounts alone cannot hide a job)."""
-    if job.status in st.PRIVATE:
+    if not job.was_public:
         raise Conflict("This job is not on the site.")
     errors = {}
     if reason not in REPORT_REASONS:
@@ -228,40 +215,7 @@ def reports_of(job: Job) -> list[JobReport]:
                                    .order_by(JobReport.created_at.desc())))
 
 
-def history_of(kind: str, key) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.subject_type == kind, AuditEntry.subject_id == str(key))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
-
-
 # ---------------------------------------------------------------- companies
-
-
-def _repush_company_jobs(company: Company) -> None:
-    """Listings carry the verified badge: the company's open jobs are indexed again."""
-    for job_id in db.session.scalars(select(Job.id).where(Job.company_id == company.id,
-                                                          Job.status == st.PUBLISHED)):
-        outbox.enqueue(job_id)
-
-
-def verify_company(company: Company, admin: User | None, how: str = BY_ADMIN,
-                   reason: str = "") -> Company:
-    if company.is_verified:
-        raise Conflict(f"{company.name} is already verified.")
-    company.verified_at, company.verified_by = utcnow(), how
-    _repush_company_jobs(company)
-    record(admin, "company.verify", company, f"Verified {company.name}", reason, by=how)
-    return company
-
-
-def unverify_company(company: Company, admin: User | None, reason: str) -> Company:
-    if not company.is_verified:
-        raise Conflict(f"{company.name} is not verified.")
-    company.verified_at = company.verified_by = None
-    _repush_company_jobs(company)
-    record(admin, "company.unverify", company, f"Removed the verification of {company.name}",
-           reason)
-    return company
 
 
 def admin_verify(company: Company, admin: User, reason: str = "") -> Company:
@@ -274,20 +228,6 @@ def admin_unverify(company: Company, admin: User, reason: str) -> Company:
     unverify_company(company, admin, _need_reason(reason, "remove the verification"))
     _finish()
     return company
-
-
-def check_domain_verification(company: Company) -> None:
-    """Verify a company whose recruiter confirmed an address at its website's domain; undo
-    that verification (not an admin's) when the website no longer matches. In the caller's
-    transaction."""
-    proven = any(u.is_verified and proves_company(u.email, company.website)
-                 for u in company.members if u.deleted_at is None)
-    if proven and not company.is_verified:
-        verify_company(company, None, BY_EMAIL_DOMAIN,
-                       "A recruiter confirmed an address at the website's domain")
-    elif not proven and company.verified_by == BY_EMAIL_DOMAIN:
-        unverify_company(company, None, "The website no longer matches a recruiter's "
-                                        "confirmed address")
 
 
 def suspend_company(company: Company, admin: User, reason: str) -> int:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from jobboard import vocab
-from jobboard.codes.formats import PATTERNS
+from jobboard.codes.formats import FAMILY_PATTERN, PATTERNS
 from jobboard.search.query import MAX_PER_PAGE, SORTS
 
 Specialty = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
@@ -35,11 +35,6 @@ class Problem(BaseModel):
     status: int
     detail: str = Field(description="What happened, in words to show the user.")
     errors: list[FieldError] | None = Field(None, description="One entry per bad input.")
-
-
-# What the parser accepts as ?family=: a HCPCS or PCS letter, a CPT family, an ICD-10-CM
-# category or subcategory (its dot may be left out).
-FAMILY_PATTERN = r"^([0-9A-Za-z]|\d{3,4}|[A-Za-z]\d[0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?)$"
 
 
 # Free text may hold no control character but tab and line breaks, and no non-character:

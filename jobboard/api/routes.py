@@ -26,7 +26,6 @@ from jobboard.jobs import services as job_services
 from jobboard.limits import search_limit
 from jobboard.links import with_query, with_query_varying
 from jobboard.markdown import render_markdown
-from jobboard.models import job as st
 from jobboard.numbers import read_whole
 from jobboard.search import reading
 from jobboard.search import service as search
@@ -186,7 +185,7 @@ def job(job_id: int):
     Drafts, jobs waiting for review and removed jobs answer 404 to everyone else."""
     user = _bearer_user() if _bearer() else None
     found = job_services.visible_job(job_id, user)
-    if found is None or (found.status in st.PRIVATE and not job_services.can_manage(found, user)):
+    if found is None or not found.is_visible_to(user):
         abort(404)
     return _job_response(found)
 
@@ -350,7 +349,7 @@ def _invalid(e: InvalidInput):
 
 def _own_job(job_id: int, user):
     found = job_services.visible_job(job_id, user)
-    if found is None or not job_services.can_manage(found, user):
+    if found is None or not found.is_managed_by(user):
         abort(404)  # another company's job answers like a missing one
     return found
 

@@ -70,7 +70,7 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked_at is not None:
         return None
     user = row.user
-    if not user.is_active or not user.is_employer or user.company_id != row.company_id:
+    if not user.is_active or not user.recruits_for(row.company_id):
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:

@@ -31,7 +31,7 @@ from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import csrf, db, limiter
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.models.user import normalise_email
-from jobboard.notifications import services as notify
+from jobboard.notifications.unsubscribe import unsubscribe as unsubscribe_link
 from jobboard.tokens import InvalidToken
 
 bp = Blueprint("auth", __name__)
@@ -418,7 +418,7 @@ def unsubscribe(token: str):
     click unsubscribe (RFC 8058) POSTs here without a CSRF token: the signed token is the proof."""
     if request.method == "POST":
         try:
-            _, what = notify.unsubscribe(token)
+            _, what = unsubscribe_link(token)
         except InvalidToken as e:
             return render_template("auth/link_problem.html", message=str(e),
                                    retry=url_for("auth.settings")), 400

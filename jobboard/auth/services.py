@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobboard import tokens
 from jobboard.admin.domains import registration_refusal
+from jobboard.companies import check_domain_verification
 from jobboard.database import utcnow
 from jobboard.employers.services import check_company, unique_slug
 from jobboard.errors import Conflict, InvalidInput
@@ -33,6 +34,7 @@ from jobboard.models import (
 from jobboard.models import application as ap
 from jobboard.models import invitation as inv
 from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise_email
+from jobboard.queue import huey, in_app_context
 from jobboard.resumes.storage import storage
 from jobboard.search import outbox as search_outbox
 
@@ -267,7 +269,6 @@ def verify_email(token: str, new_password: str | None = None) -> tuple[User, boo
 
 def _check_company(user: User) -> None:
     if user.is_employer:
-        from jobboard.admin.services import check_domain_verification
         check_domain_verification(user.company)
 
 
@@ -282,13 +283,18 @@ def _password_fingerprint(user: User) -> str:
 def request_password_reset(email: str) -> None:
     """Hand the request to the worker: the web request does the same work, one enqueue,
     whether or not the address has an account, so its answer and timing reveal nothing."""
-    from jobboard import tasks
-
     try:
-        tasks.password_reset_requested(normalise_email(email or ""))
+        password_reset_requested(normalise_email(email or ""))
     except Exception as e:  # the queue's storage is unreachable: do it here instead
         current_app.logger.warning("task queue unavailable, sending the reset inline: %s", e)
         send_password_reset(email)
+
+
+@huey.task(name="accounts.password_reset")
+@in_app_context
+def password_reset_requested(email: str) -> bool:
+    """The worker's side of `request_password_reset`."""
+    return send_password_reset(email)
 
 
 def send_password_reset(email: str) -> bool:

@@ -23,6 +23,7 @@ def search():
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template("candidates/search.html", query=query, problems=problems,
                            results=results, args=args, sorts=services.SORTS,
+                           dotted=services.dotted_suggestions(query, request.args),
                            has_open_jobs=services.has_open_jobs(current_user.company_id))
 
 

@@ -12,7 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jobboard import textrules as rules
 from jobboard import vocab
-from jobboard.codes.formats import MalformedCodes, parse_code_list
+from jobboard.codes import cached
+from jobboard.codes.formats import HCPCS, ICD10CM, message_for, with_dot
+from jobboard.codes.meanings import Meanings
 from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
@@ -24,7 +26,9 @@ from jobboard.models.job import listing_loads
 from jobboard.notifications import services as notify
 from jobboard.numbers import read_whole
 from jobboard.search.coders_index import document, findable_profiles
-from jobboard.search.filters import any_of
+from jobboard.search.filters import BY_PARAM, any_of
+from jobboard.search.query import FAMILY_, ICD, RANGE_, CodeTerm, read_q
+from jobboard.search.settings import expand_synonym
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
@@ -34,22 +38,50 @@ SORTS = {"best": "Best match", "recent": "Recently updated", "years": "Most expe
 @dataclass
 class CandidateQuery:
     q: str = ""
+    code_text: str = ""  # the codes field as typed
+    words: str = ""  # q without its codes: searched in headlines, specialties and meanings
+    terms: list[CodeTerm] = field(default_factory=list)  # codes, families, ranges (q and code)
+    dotless: list[str] = field(default_factory=list)  # ICD-10-CM typed without its dot
     credentials: list[str] = field(default_factory=list)
     specialties: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
     state: str | None = None
-    remote: str | None = None  # a work mode the coder accepts
+    work_mode: str | None = None  # a work mode the coder accepts
     min_years: int | None = None
     availability: list[str] = field(default_factory=list)
     sort: str = "best"
     page: int = 1
 
+    @property
+    def reads_as_nothing(self) -> bool:
+        """Codes were typed, and none can be searched as typed (E119): no coder is found,
+        rather than every coder (the page offers E11.9)."""
+        return bool(self.dotless) and not self.terms and not self.words
+
+    @property
+    def exact_codes(self) -> list[str]:
+        """A coder listing one of these exactly matches: the codes, and the categories and
+        families themselves (a coder may list C92)."""
+        return [t.value for t in self.terms if t.kind != RANGE_]
+
+    @property
+    def prefixes(self) -> list[str]:
+        return [t.value for t in self.terms if t.kind in (ICD, FAMILY_)]
+
+    @property
+    def ranges(self) -> list[tuple[int, int]]:
+        return [tuple(int(n) for n in t.value.split("-")) for t in self.terms
+                if t.kind == RANGE_]
+
 
 def parse_query(args) -> tuple[CandidateQuery, dict[str, str]]:
     """The query from a GET form; (query, {parameter: what was wrong}) with bad values
-    left out and named."""
+    left out and named. Codes are read as job search reads them (`search.query.read_q`),
+    in the words box or the codes box: 38206, CPT 38206, 382, 38206-38215, C92, J9035."""
     problems: dict[str, str] = {}
     query = CandidateQuery(q=" ".join((args.get("q") or "").split())[:200])
+    terms, word_indexes, tokens, dotless, _ = read_q(query.q)
+    query.words = " ".join(tokens[i] for i in word_indexes)
+    query.terms, query.dotless = terms, dotless
 
     def pick(name, vocabulary):
         values = [v for v in args.getlist(name) if v]
@@ -60,28 +92,52 @@ def parse_query(args) -> tuple[CandidateQuery, dict[str, str]]:
     query.credentials = pick("credential", vocab.CREDENTIALS)
     query.specialties = pick("specialty", vocab.SPECIALTIES)
     query.availability = pick("availability", vocab.AVAILABILITY)
-    if text := (args.get("code") or "").strip():
-        try:
-            query.codes = [r.code for r in parse_code_list(text)][:10]
-        except MalformedCodes as e:
-            problems["code"] = str(e)
+    if text := " ".join((args.get("code") or "").split())[:200]:
+        query.code_text = text
+        terms, word_indexes, tokens, dotless, _ = read_q(text)
+        query.terms += terms
+        query.dotless += dotless
+        if bad := [tokens[i] for i in word_indexes]:
+            problems["code"] = message_for(bad)
+    query.terms = query.terms[:10]
     if (state := args.get("state")) and state in vocab.US_STATES:
         query.state = state
     elif state:
         problems["state"] = "Choose a US state."
-    if (remote := args.get("remote")) and remote in vocab.WORK_MODES:
-        query.remote = remote
-    elif remote:
-        problems["remote"] = "Choose remote, hybrid or onsite."
+    work_mode = BY_PARAM["work_mode"]
+    if (mode := args.get(work_mode.param)) and mode in work_mode.vocabulary:
+        query.work_mode = mode
+    elif mode:
+        problems[work_mode.param] = "Choose remote, hybrid or onsite."
     if years := (args.get("min_years") or "").strip():
         if (value := read_whole(years)) is not None and value <= 60:
             query.min_years = value
         else:
             problems["min_years"] = "Enter a number of years from 0 to 60."
     sort = args.get("sort") or ""
-    query.sort = sort if sort in SORTS else ("best" if query.q else "recent")
+    query.sort = sort if sort in SORTS else ("best" if query.words else "recent")
     query.page = min(500, max(1, read_whole(args.get("page")) or 1))
     return query, problems
+
+
+def dotted_suggestions(query: CandidateQuery, args) -> list[tuple[str, str, dict]]:
+    """(typed, dotted, the search's parameters with it dotted) for each ICD-10-CM code typed
+    without its dot that the catalog knows: "Did you mean C92.00?". C9200 is also a HCPCS
+    code's shape: it is searched as typed, and offered dotted when no HCPCS code has it."""
+    typed = [*query.dotless, *(t.value for t in query.terms
+                               if t.system == HCPCS and cached.known(HCPCS, t.value) is None)]
+    found = []
+    for token in typed:
+        dotted = with_dot(token)
+        if dotted is None or cached.known(ICD10CM, dotted) is None:
+            continue
+        fixed = {k: v for k, v in args.to_dict(flat=False).items() if k != "page"}
+        for name in ("q", "code"):
+            if name in fixed:
+                fixed[name] = [" ".join(dotted if t.upper() == token else t for t in v.split())
+                               for v in fixed[name]]
+        found.append((token, dotted, fixed))
+    return found
 
 
 @dataclass
@@ -113,12 +169,16 @@ def meili_filter(query: CandidateQuery) -> list:
                               ("availability", query.availability)):
         if values:
             parts.append(any_of(attribute, values))
-    if query.codes:  # a code, or a family of codes (C92 finds a coder listing C92.00)
-        parts.append([any_of("codes", query.codes), any_of("code_prefixes", query.codes)])
+    if query.terms:  # any of the codes; a family finds what is under it (C92 -> C92.00)
+        either = [any_of("codes", query.exact_codes)] if query.exact_codes else []
+        if query.prefixes:
+            either.append(any_of("code_prefixes", query.prefixes))
+        either += [f"cpt_numbers {low} TO {high}" for low, high in query.ranges]
+        parts.append(either)
     if query.state:
         parts.append(any_of("state", [query.state]))
-    if query.remote:
-        parts.append(any_of("remote", [query.remote, "any"]))
+    if query.work_mode:
+        parts.append(any_of("remote", [query.work_mode, "any"]))
     if query.min_years is not None:
         parts.append(f"years >= {query.min_years}")
     return parts
@@ -128,7 +188,7 @@ def _meili_ids(query: CandidateQuery) -> tuple[list[int], int]:
     from jobboard.search.client import search_index
     sort = {"recent": ["updated_at:desc"], "years": ["years:desc", "updated_at:desc"]}.get(
         query.sort)
-    result = search_index("coders").search(query.q, {
+    result = search_index("coders").search(query.words, {
         "filter": meili_filter(query), "page": query.page, "hitsPerPage": PER_PAGE,
         **({"sort": sort} if sort else {})})
     return [h["id"] for h in result["hits"]], result.get("totalHits", 0)
@@ -140,25 +200,32 @@ def _sql_ids(query: CandidateQuery) -> tuple[list[int], int]:
     stmt = findable_profiles()
     if query.state:
         stmt = stmt.where(CoderProfile.state == query.state)
-    if query.remote:
-        stmt = stmt.where(CoderProfile.remote_preference.in_([query.remote, "any"]))
+    if query.work_mode:
+        stmt = stmt.where(CoderProfile.remote_preference.in_([query.work_mode, "any"]))
     if query.min_years is not None:
         stmt = stmt.where(CoderProfile.years_experience >= query.min_years)
     if query.availability:
         stmt = stmt.where(CoderProfile.availability.in_(query.availability))
     order = {"years": [CoderProfile.years_experience.desc()]}.get(query.sort, [])
     stmt = stmt.order_by(*order, CoderProfile.updated_at.desc()).limit(5000)
-    words = query.q.casefold().split()
+    words = [expand_synonym(w) for w in query.words.casefold().split()]
+    meanings = Meanings()
+
+    def has_codes(doc: dict) -> bool:
+        return bool(set(query.exact_codes) & set(doc["codes"])
+                    or set(query.prefixes) & set(doc["code_prefixes"])
+                    or any(low <= n <= high for low, high in query.ranges
+                           for n in doc["cpt_numbers"]))
 
     def keep(p: CoderProfile) -> bool:
-        doc = document(p)  # the codes and their families as the index has them
+        doc = document(p, meanings)  # the codes, families and meanings as the index has them
         text = " ".join([p.headline or "", *p.credentials, *doc["codes"],
-                         *doc["specialty_names"]]).casefold()
+                         *doc["specialty_names"], *doc["code_meanings"]]).casefold()
         return bool((not query.credentials or set(query.credentials) & set(p.credentials))
                     and (not query.specialties or set(query.specialties) & set(p.specialties))
-                    and (not query.codes or set(query.codes) & {*doc["codes"],
-                                                                 *doc["code_prefixes"]})
-                    and all(w in text for w in words))
+                    and (not query.terms or has_codes(doc))
+                    and all(any(all(w in text for w in phrase) for phrase in alternatives)
+                            for alternatives in words))
 
     ids = [p.user_id for p in db.session.scalars(stmt) if keep(p)]
     start = (query.page - 1) * PER_PAGE
@@ -171,7 +238,9 @@ def search(query: CandidateQuery, company_id: int) -> CandidatePage:
     from jobboard.search.breaker import CircuitOpen, through
     from jobboard.search.client import SEARCH_ERRORS, configured
     degraded = False
-    if configured():
+    if query.reads_as_nothing:
+        ids, total = [], 0
+    elif configured():
         try:
             ids, total = through(lambda: _meili_ids(query), SEARCH_ERRORS)
         except (CircuitOpen, *SEARCH_ERRORS) as e:
@@ -208,8 +277,7 @@ def findable_candidate(coder_id: int) -> CoderProfile | None:
 
 
 def _open_jobs_of(company_id: int):
-    from jobboard.search.sql import open_jobs
-    return select(Job).where(Job.company_id == company_id, open_jobs(utcnow()))
+        return select(Job).where(Job.company_id == company_id, Job.is_open(utcnow()))
 
 
 def has_open_jobs(company_id: int) -> bool:
@@ -249,7 +317,7 @@ def invite(by: User, coder_id: int, job_id: int | None, message: str) -> Invitat
         raise NotAllowed("This coder is not open to invitations.")
     errors: dict[str, list[str]] = {}
     job = db.session.get(Job, job_id) if job_id else None
-    if job is None or job.company_id != by.company_id:
+    if job is None or not job.is_managed_by(by):
         errors["job"] = ["Choose one of your open jobs."]
     elif not job.is_open():
         errors["job"] = ["This job is not open; choose an open one."]

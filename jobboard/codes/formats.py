@@ -35,7 +35,32 @@ def code_prefixes(system: str, code: str) -> list[str]:
     return [code[:1]]
 
 
+def family_of(ref: "CodeRef") -> str:
+    """The widest level a code is found under (382 for 38206, C92 for C92.00, J for J9035):
+    what its code page calls its family."""
+    return code_prefixes(ref.system, ref.code)[0]
+
+
+# An ICD-10-CM code typed without its dot: E119, C9200, C920 (a letter, a digit, then two to
+# five characters). It also fits HCPCS (A0100), so it is never read as ICD-10-CM silently.
+DOTLESS_ICD = re.compile(r"^[A-Z]\d[0-9A-Z]{2,5}$")
+
+
+def with_dot(token: str) -> str | None:
+    """The ICD-10-CM form of a code typed without its dot (E119 -> E11.9), when the token has
+    that shape and the dotted form is a valid ICD-10-CM code; else None. The one place the
+    dot is inserted."""
+    token = normalise(token)
+    if not DOTLESS_ICD.match(token):
+        return None
+    dotted = f"{token[:3]}.{token[3:]}"
+    return dotted if PATTERNS[ICD10CM].match(dotted) else None
+
+
 _CPT_FAMILY = re.compile(r"^\d{3,4}$")
+# What `?family=` accepts, as the API's schema states it: a HCPCS or PCS letter, a CPT family,
+# an ICD-10-CM category or subcategory (its dot may be left out). `prefix_systems` decides.
+FAMILY_PATTERN = r"^([0-9A-Za-z]|\d{3,4}|[A-Za-z]\d[0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?)$"
 
 
 def prefix_systems(prefix: str) -> tuple[str, ...]:

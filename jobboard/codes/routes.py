@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from jobboard.codes import services
-from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes
+from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes, with_dot
 from jobboard.insights import services as insights
 from jobboard.pagination import page_number
 from jobboard.search.codes_index import lookup
@@ -46,10 +46,9 @@ def page_in_system(system: str, code: str):
     if system not in SYSTEMS:
         abort(404)
     ref = recognise(code)
-    if ref is not None and ref.system != system and system == ICD10CM and len(code) > 3:
-        dotted = recognise(f"{code[:3]}.{code[3:]}")  # A0100 asked for as ICD-10-CM: A01.00
-        if dotted and dotted.system == ICD10CM:
-            return redirect(url_for("codes.page", code=dotted.code), 301)
+    # A0100 asked for as ICD-10-CM: A01.00
+    if ref is not None and ref.system != system == ICD10CM and (dotted := with_dot(code)):
+        return redirect(url_for("codes.page", code=dotted), 301)
     if ref is None or ref.system != system:
         return render_template("codes/not_found.html", code=code,
                                suggestions=services.suggestions(code)), 404

@@ -8,13 +8,22 @@ from sqlalchemy.orm import aliased
 
 from jobboard import vocab
 from jobboard.codes.catalog import contains, ranges_around, suffix_class
-from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, CodeRef, normalise, recognise
+from jobboard.codes.formats import (
+    CPT,
+    HCPCS,
+    ICD10CM,
+    ICD10PCS,
+    CodeRef,
+    family_of,
+    normalise,
+    recognise,
+)
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import CatalogCode, Job, JobCode
 from jobboard.models import code as kinds
-from jobboard.models.job import PRIVATE, listing_loads
-from jobboard.search.sql import job_code_is, open_jobs
+from jobboard.models.job import listing_loads
+from jobboard.search.sql import job_code_is
 
 AMA_NOTICE = ("CPT is a registered trademark of the American Medical Association (AMA). "
               "CPT codes and descriptions are copyright AMA; all rights reserved. We show the "
@@ -90,17 +99,9 @@ def _icd_ancestors(ref: CodeRef, own: CatalogCode | None) -> list[CatalogCode]:
     return list(reversed(chain))
 
 
-def family_prefix(ref: CodeRef) -> str:
-    if ref.system == CPT:
-        return ref.code[:3]
-    if ref.system == ICD10CM:
-        return ref.code[:3]
-    return ref.code[:1]
-
-
 def describe(ref: CodeRef) -> CodeInfo:
     own = entry(ref.system, ref.code)
-    info = CodeInfo(ref=ref, in_catalog=own is not None, family=family_prefix(ref))
+    info = CodeInfo(ref=ref, in_catalog=own is not None, family=family_of(ref))
     ancestors = _icd_ancestors(ref, own) if ref.system == ICD10CM else enclosing_ranges(ref)
     info.breadcrumbs = [Crumb(a.code, a.title, a.kind, a.summary) for a in ancestors]
     if own is not None:
@@ -192,7 +193,7 @@ def _needs(ref: CodeRef, under: bool):
 
 def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20, under: bool = False):
     jobs_needing = select(JobCode.job_id).where(_needs(ref, under))
-    stmt = (select(Job).where(Job.id.in_(jobs_needing), open_jobs(utcnow()))
+    stmt = (select(Job).where(Job.id.in_(jobs_needing), Job.is_open(utcnow()))
             .options(*listing_loads())
             .order_by(Job.published_at.desc(), Job.id.desc()))
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
@@ -201,7 +202,7 @@ def open_jobs_tagged(ref: CodeRef, page: int = 1, per_page: int = 20, under: boo
 def open_job_count(ref: CodeRef, under: bool = False) -> int:
     return db.session.scalar(
         select(func.count(func.distinct(Job.id))).select_from(Job).join(JobCode).where(
-            _needs(ref, under), open_jobs(utcnow()))) or 0
+            _needs(ref, under), Job.is_open(utcnow()))) or 0
 
 
 def is_heading(info: "CodeInfo") -> bool:
@@ -219,7 +220,7 @@ def often_posted_with(ref: CodeRef, limit: int = 12) -> list[tuple[str, str, int
     months: (system, code, jobs), the most frequent first."""
     now = utcnow()
     other = aliased(JobCode)
-    recent = or_(open_jobs(now), Job.published_at > now - timedelta(days=365))
+    recent = or_(Job.is_open(now), Job.published_at > now - timedelta(days=365))
     jobs = func.count(func.distinct(other.job_id)).label("jobs")
     return [tuple(row) for row in db.session.execute(
         select(other.system, other.code, jobs)
@@ -227,7 +228,7 @@ def often_posted_with(ref: CodeRef, limit: int = 12) -> list[tuple[str, str, int
                                                other.code != JobCode.code))
         .join(Job, Job.id == JobCode.job_id)
         .where(JobCode.system == ref.system, JobCode.code == ref.code, recent,
-               Job.status.not_in(PRIVATE))
+               Job.was_public)
         .group_by(other.system, other.code).order_by(jobs.desc(), other.code).limit(limit))]
 
 

@@ -22,7 +22,7 @@ bp = Blueprint("employers", __name__, url_prefix="/employer")
 
 def own_job(job_id: int) -> Job:
     job = db.session.get(Job, job_id)
-    if job is None or not job_services.can_manage(job, current_user):
+    if job is None or not job.is_managed_by(current_user):
         abort(404)  # another company's job answers like a missing one: ids reveal nothing
     return job
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from jobboard import textrules as rules
+from jobboard.companies import check_domain_verification
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.jobs.services import search_text
@@ -17,8 +18,7 @@ from jobboard.search import outbox
 def get_application_for_employer(application_id: int, employer: User) -> Application:
     """An application to one of the employer's own jobs, or NotAllowed."""
     application = db.session.get(Application, application_id)
-    if application is None or not employer.is_employer \
-            or application.job.company_id != employer.company_id:
+    if application is None or not application.job.is_managed_by(employer):
         raise NotAllowed("That application is not to one of your jobs.")
     return application
 
@@ -26,7 +26,7 @@ def get_application_for_employer(application_id: int, employer: User) -> Applica
 def move_application(application: Application, by: User, to_status: str,
                      message: str | None = None) -> Application:
     """Move an application on; the coder is told, with the employer's optional message."""
-    if not by.is_employer or application.job.company_id != by.company_id:
+    if not application.job.is_managed_by(by):
         raise NotAllowed("That application is not to one of your jobs.")
     allowed = ap.EMPLOYER_MOVES.get(application.status, ())
     if to_status not in ap.STATUS_LABELS:
@@ -48,7 +48,7 @@ def move_application(application: Application, by: User, to_status: str,
 
 def update_company(company: Company, by: User, name: str, website: str | None,
                    profile: str) -> Company:
-    if not by.is_employer or by.company_id != company.id:
+    if not by.recruits_for(company.id):
         raise NotAllowed("Only members of a company may change it.")
     errors = check_company(name, website)
     if errors:
@@ -59,7 +59,6 @@ def update_company(company: Company, by: User, name: str, website: str | None,
     company.website = (website or "").strip() or None
     company.profile = (profile or "").strip()
     if new_site:
-        from jobboard.admin.services import check_domain_verification
         check_domain_verification(company)
     if renamed:
         # Listings show the company name, so every job of the company is re-indexed.
@@ -113,7 +112,7 @@ def dashboard_page(employer: User, page: int, per_page: int = 20):
 
 def applicants_page(job: Job, employer: User, status: str | None, page: int, per_page: int = 25):
     """The applications to one of the employer's jobs, with each coder and profile loaded."""
-    if not employer.is_employer or job.company_id != employer.company_id:
+    if not job.is_managed_by(employer):
         raise NotAllowed("That job is not one of yours.")
     stmt = select(Application).where(Application.job_id == job.id)
     if status in ap.STATUS_LABELS:

@@ -4,23 +4,22 @@ from sqlalchemy import func, select
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode
-from jobboard.search.sql import open_jobs
 
 
 def open_job_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Job).where(open_jobs(utcnow()))) or 0
+    return db.session.scalar(select(func.count()).select_from(Job).where(Job.is_open(utcnow()))) or 0
 
 
 def open_jobs_page(page: int, size: int) -> list[tuple[int, object]]:
     """(id, updated_at) of the open jobs on one sitemap page, oldest id first."""
     return list(db.session.execute(
-        select(Job.id, Job.updated_at).where(open_jobs(utcnow())).order_by(Job.id)
+        select(Job.id, Job.updated_at).where(Job.is_open(utcnow())).order_by(Job.id)
         .limit(size).offset((page - 1) * size)))
 
 
 def _open_codes():
     return select(JobCode.code).join(Job, Job.id == JobCode.job_id) \
-        .where(open_jobs(utcnow())).distinct()
+        .where(Job.is_open(utcnow())).distinct()
 
 
 def open_code_count() -> int:

@@ -23,7 +23,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
-from jobboard.search.sql import job_code_is, open_jobs
+from jobboard.search.sql import job_code_is
 
 MIN_JOBS = 5
 CACHE_SECONDS = 300
@@ -85,9 +85,9 @@ def _where(s: Slice) -> list:
     now = utcnow()
     if s.window == YEAR:
         conditions = [Job.published_at > now - timedelta(days=365),
-                      Job.status.in_((st.PUBLISHED, st.EXPIRED, st.CLOSED, st.FILLED))]
+                      Job.was_public]
     else:
-        conditions = [open_jobs(now)]
+        conditions = [Job.is_open(now)]
     conditions.append(or_(Job.salary_min.is_not(None), Job.salary_max.is_not(None)))
     if s.code:
         conditions.append(Job.id.in_(select(JobCode.job_id)

@@ -22,7 +22,6 @@ from jobboard.jobs.structured_data import job_posting_ld
 from jobboard.limits import search_limit
 from jobboard.links import with_query
 from jobboard.models import Job
-from jobboard.models import job as st
 from jobboard.pagination import page_number
 from jobboard.search import reading
 from jobboard.search import service as search
@@ -212,7 +211,7 @@ def report_limit():
 def report(job_id: int):
     """Anyone, logged in or not, can report a job to the moderators."""
     job = get_visible_job(job_id)
-    if job.status in st.PRIVATE:
+    if not job.was_public:
         abort(404)  # the company's own draft: nothing to report
     form = ReportForm()
     if form.validate_on_submit():
@@ -228,7 +227,7 @@ def report(job_id: int):
             flash("Thank you: our moderators will look at this job. If it asked you for "
                   "money or identity documents, do not send them.", "success")
             return redirect(url_for("jobs.detail", job_id=job.id)
-                            if job.status not in st.PRIVATE else url_for("jobs.browse"))
+                            if job.was_public else url_for("jobs.browse"))
     status = 400 if form.is_submitted() else 200
     return render_template("jobs/report.html", job=job, form=form), status
 

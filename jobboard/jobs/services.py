@@ -19,7 +19,6 @@ from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, 
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
 from jobboard.search import outbox
-from jobboard.search.sql import open_jobs
 
 
 @dataclass
@@ -132,7 +131,7 @@ def public_company(slug: str) -> Company | None:
 
 
 def company_open_jobs(company: Company, page: int, per_page: int):
-    return db.paginate(select(Job).where(Job.company_id == company.id, open_jobs(utcnow()))
+    return db.paginate(select(Job).where(Job.company_id == company.id, Job.is_open(utcnow()))
                        .options(*listing_loads())
                        .order_by(Job.published_at.desc(), Job.id.desc()),
                        page=page, per_page=per_page, error_out=False)
@@ -148,12 +147,8 @@ def code_notes(job: Job) -> list[str]:
             "Check these are the codes you mean."]
 
 
-def can_manage(job: Job, user: User) -> bool:
-    return bool(user is not None and user.is_employer and job.company_id == user.company_id)
-
-
 def ensure_can_manage(job: Job, user: User) -> None:
-    if not can_manage(job, user):
+    if not job.is_managed_by(user):
         raise NotAllowed("Only the company that posted this job may change it.")
 
 
@@ -262,7 +257,7 @@ def _commit(job: Job) -> Job:
 
 def create_job(company: Company, author: User, fields: JobFields) -> Job:
     """A new draft posting for the author's company."""
-    if not (author.is_employer and author.company_id == company.id):
+    if not author.recruits_for(company.id):
         raise NotAllowed("Only members of a company may post jobs for it.")
     codes = validate(fields)
     job = Job(company=company, created_by_id=author.id, status=st.DRAFT)
@@ -287,7 +282,7 @@ def update_job(job: Job, by: User, fields: JobFields) -> Job:
 def delete_draft(job: Job, by: User) -> None:
     """A draft that was never published goes for good (nobody saw or applied to it)."""
     ensure_can_manage(job, by)
-    if job.status != st.DRAFT or job.published_at is not None:
+    if not job.can_delete:
         raise Conflict("Only a draft that was never published can be deleted; close a "
                        "published job instead.")
     db.session.delete(job)
@@ -325,7 +320,7 @@ def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
     ensure_can_manage(job, by)
     if job.status == st.PENDING:
         raise Conflict("This job is already waiting for review.")
-    if job.status != st.DRAFT:
+    if not job.can_publish:
         raise Conflict("Only a draft can be published; this job is already "
                        f"{job.display_status(now)}.")
     if not by.is_verified:
@@ -351,7 +346,7 @@ def close_job(job: Job, by: User, outcome: str = st.CLOSED, now: datetime | None
     ensure_can_manage(job, by)
     if outcome not in (st.CLOSED, st.FILLED):
         raise InvalidInput({"outcome": ["Choose closed or filled."]})
-    if job.status not in (st.PUBLISHED, st.EXPIRED):
+    if not job.can_close:
         raise Conflict(f"Only a published job can be closed; this one is {job.status}.")
     job.status = outcome
     job.closed_at = now or utcnow()
@@ -362,7 +357,7 @@ def close_job(job: Job, by: User, outcome: str = st.CLOSED, now: datetime | None
 def renew_job(job: Job, by: User, now: datetime | None = None) -> Job:
     """Another full lifetime from now, for a published or expired job."""
     ensure_can_manage(job, by)
-    if job.status not in (st.PUBLISHED, st.EXPIRED):
+    if not job.can_renew:
         raise Conflict(f"Only a published or expired job can be renewed; this one is {job.status}.")
     now = now or utcnow()
     job.status = st.PUBLISHED

@@ -12,6 +12,7 @@ from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.mail import transport
 from jobboard.models import MailOutbox
+from jobboard.queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
 # A claim is one message's, for as long as sending one may take (connecting and each SMTP
@@ -190,3 +191,10 @@ def prune(now: datetime | None = None) -> int:
                for ended in (MailOutbox.sent_at, MailOutbox.failed_at))
     db.session.commit()
     return gone
+
+
+@huey.task(name="mail.deliver")
+@in_app_context
+def deliver_mail() -> dict:
+    """The worker's side of `outbox.kick`: deliver what is due now."""
+    return vars(deliver())

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 
 from jobboard.extensions import db
 from jobboard.links import absolute_url
+from jobboard.mail import delivery
 from jobboard.models import MailOutbox
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,7 @@ def kick() -> None:
     A failure to reach the task queue never fails the user's action: the rows wait in the
     outbox for the worker's periodic sweep or `flask mail send`.
     """
-    from jobboard import tasks
-
     try:
-        tasks.deliver_mail()
+        delivery.deliver_mail()
     except Exception as e:  # the queue's storage (SQLite file or Redis) may be unreachable
         log.warning("could not hand mail to the worker; it waits for the next sweep: %s", e)

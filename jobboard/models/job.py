@@ -10,7 +10,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from jobboard import vocab
@@ -104,18 +107,63 @@ class Job(db.Model):
     specialties: Mapped[list["JobSpecialty"]] = relationship(cascade="all, delete-orphan")
     credentials: Mapped[list["JobCredential"]] = relationship(cascade="all, delete-orphan")
 
+    # The job's states and what may be done in each: the one definition, used by services,
+    # templates, the API, feeds, insights and notifications. `is_open` and `was_public` work
+    # on an instance and in SQL (`select(Job).where(Job.is_open(now))`).
+
+    @hybrid_method
     def is_open(self, now: datetime | None = None) -> bool:
-        """Published and not past its expiry: the only state in which coders may apply."""
-        return is_open(self.status, self.expires_at, now or utcnow())
+        """Published and not past its expiry: the only state in which coders may apply, and
+        what search, feeds and code pages list."""
+        now = now or utcnow()
+        return self.status == PUBLISHED and (self.expires_at is None or self.expires_at > now)
+
+    @is_open.expression
+    def is_open(cls, now: datetime | None = None):
+        now = now or utcnow()
+        return and_(cls.status == PUBLISHED, or_(cls.expires_at.is_(None), cls.expires_at > now))
+
+    @hybrid_property
+    def was_public(self) -> bool:
+        """Published at some point: its page stays readable (closed, filled, expired) and it
+        counts in pay figures and a code's history. Drafts, jobs waiting for review and
+        removed jobs are seen only by their company's recruiters and admins."""
+        return self.status not in PRIVATE
+
+    @was_public.expression
+    def was_public(cls):
+        return cls.status.not_in(PRIVATE)
+
+    def is_managed_by(self, user) -> bool:
+        """The one ownership rule: a recruiter of the job's company."""
+        return bool(user is not None and getattr(user, "is_authenticated", False)
+                    and user.recruits_for(self.company_id))
 
     def is_visible_to(self, user) -> bool:
-        """Anyone may see a job that was published once; drafts, jobs waiting for review and
-        removed jobs only the company's own recruiters and admins."""
-        if self.status not in PRIVATE:
+        """Anyone may see a job that was published once; the rest only the company's own
+        recruiters and admins."""
+        if self.was_public:
             return True
-        return bool(user and user.is_authenticated and (
-            getattr(user, "is_admin", False)
-            or getattr(user, "company_id", None) == self.company_id))
+        return self.is_managed_by(user) or bool(getattr(user, "is_admin", False))
+
+    @property
+    def can_publish(self) -> bool:
+        """A draft goes live (or to review); a job waiting for review is already on its way."""
+        return self.status == DRAFT
+
+    @property
+    def can_delete(self) -> bool:
+        """Only a draft nobody ever saw: a job once public is closed instead, so its
+        applicants and history stay."""
+        return self.status == DRAFT and self.published_at is None
+
+    @property
+    def can_close(self) -> bool:
+        return self.status in (PUBLISHED, EXPIRED)
+
+    @property
+    def can_renew(self) -> bool:
+        return self.status in (PUBLISHED, EXPIRED)
 
     def display_status(self, now: datetime | None = None) -> str:
         if self.status == PUBLISHED and not self.is_open(now):
@@ -160,10 +208,6 @@ FTS_CONFIG = "english"
 # PostgreSQL only: job codes by system and code prefix (LIKE 'C92%') in any collation. SQLite
 # reads a range on ix_job_code_system_code instead (search/sql.py, code_under).
 CODE_PREFIX_INDEX = "ix_job_code_system_code_prefix"
-
-
-def is_open(status: str, expires_at: datetime | None, now: datetime) -> bool:
-    return status == PUBLISHED and (expires_at is None or expires_at > now)
 
 
 def listing_loads() -> tuple:

@@ -81,6 +81,11 @@ class User(UserMixin, db.Model):
     def is_employer(self) -> bool:
         return self.role == EMPLOYER and self.company_id is not None
 
+    def recruits_for(self, company_id: int | None) -> bool:
+        """The one ownership rule: this user acts for that company (its jobs, applicants,
+        tokens and profile). Every check of "my company's" goes through here."""
+        return self.is_employer and company_id is not None and self.company_id == company_id
+
 
 class CoderProfile(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)

@@ -5,7 +5,6 @@ Every notification can be turned off per user (settings page, or one click from 
 """
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -17,8 +16,7 @@ from jobboard.mail import outbox
 from jobboard.models import Application, Job, User
 from jobboard.models import application as ap
 from jobboard.models import job as st
-from jobboard.models.user import DAILY, EMPLOYER, INSTANT, OFF
-from jobboard.search import outbox as search_outbox
+from jobboard.models.user import DAILY, EMPLOYER, INSTANT
 
 UNSUBSCRIBE = "unsubscribe"
 # What one click on "unsubscribe" turns off, by the kind of notification.
@@ -181,35 +179,3 @@ def _tell_expiry(job: Job, stamp, now: datetime, template: str, subject: str) ->
                          job_url=absolute_url("employers.preview", job_id=job.id))
     db.session.commit()
     return True
-
-
-def unsubscribe(token: str) -> tuple[User, str]:
-    """Turn off what the token names; returns (user, a description of what was turned off)."""
-    from jobboard.alerts import services as alerts  # here: alerts imports this module
-
-    payload = tokens.read(UNSUBSCRIBE, token, _max_age())
-    user = db.session.get(User, payload.get("u"))
-    if user is None or user.deleted_at:
-        raise tokens.InvalidToken("This link is for an account that no longer exists.")
-    kind = payload.get("k", "")
-    if kind == "applications":
-        user.notify_applications = OFF
-    elif kind == "expiry":
-        user.notify_expiry = False
-    elif kind == "status":
-        user.notify_status = False
-    elif kind == "invitations":
-        if user.profile is not None and user.profile.findable:
-            user.profile.findable = False
-            search_outbox.enqueue_coder(user.id)
-    elif kind.startswith("alert:"):
-        return user, alerts.stop_alert(user, int(kind.split(":", 1)[1]))
-    else:
-        raise tokens.InvalidToken("This link is not valid.")
-    db.session.commit()
-    search_outbox.push_pending()
-    return user, KINDS[kind]
-
-
-def _max_age() -> int:
-    return current_app.config["UNSUBSCRIBE_TOKEN_MAX_AGE"]

@@ -8,23 +8,26 @@ stops being findable (or an account deleted) is removed in the request that did 
 from sqlalchemy import select
 
 from jobboard import vocab
-from jobboard.codes.formats import code_prefixes, recognise
+from jobboard.codes.formats import CPT, code_prefixes, recognise
+from jobboard.codes.meanings import Meanings
 from jobboard.extensions import db
 from jobboard.models import CoderProfile, User
-from jobboard.search.settings import COMPARISON, EQUALITY
+from jobboard.search.settings import COMPARISON, EQUALITY, SYNONYMS
 
 SETTINGS = {
+    # code_meanings last: "leukemia" finds a coder who lists C92.00, as it finds such jobs.
     "searchableAttributes": ["codes", "headline", "specialty_names", "credentials",
-                             "state_name"],
+                             "state_name", "code_meanings"],
     "displayedAttributes": ["id"],  # the page reads the rows: what it shows is always current
     "filterableAttributes": [
         {"attributePatterns": ["id", "credentials", "specialties", "codes", "code_prefixes",
                                "state", "remote", "availability"], "features": EQUALITY},
-        {"attributePatterns": ["years", "updated_at"], "features": COMPARISON},
+        {"attributePatterns": ["years", "updated_at", "cpt_numbers"], "features": COMPARISON},
     ],
     "sortableAttributes": ["updated_at", "years"],
     "typoTolerance": {"enabled": True, "disableOnAttributes": ["codes", "credentials"],
                       "disableOnNumbers": True},
+    "synonyms": SYNONYMS,
     "pagination": {"maxTotalHits": 10_000},
 }
 
@@ -36,12 +39,13 @@ def findable_profiles():
                    User.role == "coder"))
 
 
-def document(profile: CoderProfile) -> dict:
+def document(profile: CoderProfile, meanings: Meanings | None = None) -> dict:
+    """What the index holds of a findable profile: its codes read as job documents read
+    theirs (families, CPT numbers for ranges, meanings in words)."""
+    refs = [ref for code in profile.codes or [] if (ref := recognise(code))]
     prefixes: list[str] = []
-    for code in profile.codes or []:
-        ref = recognise(code)
-        if ref:
-            prefixes += [p for p in code_prefixes(ref.system, ref.code) if p not in prefixes]
+    for ref in refs:
+        prefixes += [p for p in code_prefixes(ref.system, ref.code) if p not in prefixes]
     return {
         "id": profile.user_id,
         "headline": profile.headline,
@@ -50,6 +54,8 @@ def document(profile: CoderProfile) -> dict:
         "specialty_names": [vocab.SPECIALTIES.get(s, s) for s in profile.specialties],
         "codes": profile.codes or [],
         "code_prefixes": prefixes,
+        "cpt_numbers": sorted(int(r.code) for r in refs if r.system == CPT and r.code.isdigit()),
+        "code_meanings": (meanings or Meanings()).of_all(refs),
         "years": profile.years_experience,
         "state": profile.state,
         "state_name": vocab.US_STATES.get(profile.state or ""),
@@ -62,7 +68,8 @@ def document(profile: CoderProfile) -> dict:
 def documents(user_ids: list[int]) -> list[dict]:
     """Documents for those of these coders who are findable; the others are to be deleted."""
     rows = db.session.scalars(findable_profiles().where(CoderProfile.user_id.in_(user_ids))).all()
-    return [document(p) for p in rows]
+    meanings = Meanings()
+    return [document(p, meanings) for p in rows]
 
 
 def all_documents(batch: int = 1000):
@@ -73,5 +80,6 @@ def all_documents(batch: int = 1000):
                                   .order_by(CoderProfile.user_id).limit(batch)).all()
         if not rows:
             return
-        yield [document(p) for p in rows]
+        meanings = Meanings()
+        yield [document(p, meanings) for p in rows]
         last = rows[-1].user_id

@@ -1,5 +1,6 @@
-"""The write side of search sync: record which jobs changed, push after commit, and forget
-what was pushed long ago."""
+"""The write side of search sync: record which jobs changed, hand the push to the worker
+after commit, and forget what was pushed long ago."""
+import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -8,6 +9,9 @@ from sqlalchemy import delete
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.models import SearchOutbox
+from jobboard.queue import huey, in_app_context
+
+log = logging.getLogger(__name__)
 
 
 def enqueue(job_id: int) -> None:
@@ -22,11 +26,31 @@ def enqueue_coder(user_id: int) -> None:
 
 
 def push_pending() -> None:
-    """After a commit: push what is pending now, if a search server is configured.
+    """After a commit: ask the worker to push what is pending now, if a search server is
+    configured. The web request only enqueues a task; the worker sends the documents and
+    waits for Meilisearch's task.
 
-    A failure here never fails the user's action; the rows stay pending for the next push
-    or for `flask search sync`.
+    A failure here never fails the user's action: when the task queue cannot be reached, the
+    push runs here instead; when Meilisearch cannot, the rows stay pending for the worker's
+    minutely catch-up or `flask search sync`.
     """
+    if not current_app.config.get("MEILI_URL"):
+        return
+    try:
+        push_search()
+    except Exception as e:  # the queue's storage (SQLite file or Redis) is unreachable
+        log.warning("could not hand the search push to the worker; pushing here: %s", e)
+        push_now()
+
+
+@huey.task(name="search.push")
+@in_app_context
+def push_search() -> None:
+    push_now()
+
+
+def push_now() -> None:
+    """Push what is pending, unless the search server is known to be down."""
     if not current_app.config.get("MEILI_URL"):
         return
     from jobboard.search import sync  # the search client is only loaded when configured

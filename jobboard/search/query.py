@@ -19,7 +19,16 @@ from typing import NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
-from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, prefix_systems, recognise
+from jobboard.codes.formats import (
+    CPT,
+    DOTLESS_ICD,
+    HCPCS,
+    ICD10CM,
+    ICD10PCS,
+    prefix_systems,
+    recognise,
+    with_dot,
+)
 from jobboard.numbers import read_whole
 from jobboard.search.filters import FILTERS
 
@@ -37,7 +46,6 @@ _CPT = r"\d{4}[0-9FTU]"
 RANGE = re.compile(r"^(\d{5})[-–](\d{5})$")
 MODIFIED = re.compile(rf"^({_CPT}|[A-V]\d{{4}})-([0-9A-Z]{{2}})$")
 MODIFIER = re.compile(r"^\d{2}$")
-DOTLESS_ICD = re.compile(r"^[A-Z]\d[0-9A-Z]{2,5}$")
 FAMILY = re.compile(r"^\d{3,4}$")
 # A system word typed against its code: "cpt38206", "HCPCS:J9035", "icd10-C92.00".
 _SYSTEMS = "|".join(re.escape(w) for w in sorted(SYSTEM_WORDS, key=len, reverse=True))
@@ -189,10 +197,8 @@ def _term(token: str, named: str | None, tokens: tuple[int, ...]) -> CodeTerm | 
         return CodeTerm(CODE, ref.code, ref.system, tokens, modifier=m.group(2))
     if token.endswith(".") and (ref := recognise(token[:-1])) and ref.system == ICD10CM:
         return CodeTerm(ICD, ref.code, ICD10CM, tokens)
-    if named == ICD10CM and DOTLESS_ICD.match(token):  # "ICD-10 C9200": the user said ICD
-        dotted = f"{token[:3]}.{token[3:]}"
-        if (ref := recognise(dotted)) and ref.system == ICD10CM:
-            return CodeTerm(ICD, ref.code, ICD10CM, tokens)
+    if named == ICD10CM and (dotted := with_dot(token)):  # "ICD-10 C9200": the user said ICD
+        return CodeTerm(ICD, dotted, ICD10CM, tokens)
     ref = recognise(token)
     # In free text a seven-letter word such as CHARTED fits the ICD-10-PCS format; a searched
     # code needs a digit (the rare all-letter PCS code can use ?code=).
@@ -243,8 +249,8 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
         elif ref.code not in codes:
             codes.append(ref.code)
     family = args.get("family", "").strip().upper() or None
-    if family and DOTLESS_ICD.match(family):
-        family = f"{family[:3]}.{family[3:]}"  # C920 is C92.0: ICD-10-CM keeps its dot
+    if family and (dotted := with_dot(family)):
+        family = dotted  # C920 is C92.0: ICD-10-CM keeps its dot
     if family and not prefix_systems(family):
         problems.append(Problem("family", f'family "{family[:40]}" must be what codes are found '
                                           "under: a CPT family (382, 3820), an ICD-10-CM "

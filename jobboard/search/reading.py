@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from jobboard.codes import cached
 from jobboard.codes.cached import Known
-from jobboard.codes.formats import HCPCS, ICD10CM, CodeRef, code_prefixes
+from jobboard.codes.formats import HCPCS, ICD10CM, CodeRef, code_prefixes, with_dot
 from jobboard.codes.services import nearby_icd, open_job_count
 from jobboard.models import code as kinds
-from jobboard.search.query import CODE, DOTLESS_ICD, FAMILY_, ICD, RANGE_, CodeTerm, JobQuery
+from jobboard.search.query import CODE, FAMILY_, ICD, RANGE_, CodeTerm, JobQuery
 
 
 @dataclass
@@ -91,8 +91,8 @@ def _replace(query: JobQuery, indexes: tuple[int, ...], code: str) -> str:
 
 
 def _did_you_mean_dotted(query: JobQuery, token: str, index: int) -> Suggestion:
-    dotted = f"{token[:3]}.{token[3:]}"
-    if cached.known(ICD10CM, dotted) is not None:
+    dotted = with_dot(token)
+    if dotted and cached.known(ICD10CM, dotted) is not None:
         return Suggestion(f"{token} looks like an ICD-10-CM code without its dot.",
                           [(dotted, _replace(query, (index,), dotted))])
     return Suggestion(f"{token} is not a code we know. ICD-10-CM codes keep their dot "
@@ -129,10 +129,9 @@ def read(query: JobQuery, total: int) -> Reading:
     for token in query.dotless:
         reading.suggestions.append(_did_you_mean_dotted(query, token, upper.index(token)))
     for term in query.terms:
-        if term.system == HCPCS and DOTLESS_ICD.match(term.value) \
-                and cached.known(HCPCS, term.value) is None:
-            dotted = f"{term.value[:3]}.{term.value[3:]}"
-            if cached.known(ICD10CM, dotted) is not None:
+        if term.system == HCPCS and cached.known(HCPCS, term.value) is None:
+            dotted = with_dot(term.value)
+            if dotted and cached.known(ICD10CM, dotted) is not None:
                 reading.suggestions.append(Suggestion(
                     f"{term.value} is searched as the HCPCS code {term.value}; the ICD-10-CM "
                     f"code is written with a dot.",

@@ -1,4 +1,6 @@
 """The jobs index settings, as code. Applied before any document is added."""
+import re
+
 from jobboard.search.filters import FILTERS
 
 EQUALITY = {"facetSearch": False, "filter": {"equality": True, "comparison": False}}
@@ -11,6 +13,7 @@ SYNONYMS = {
     "e/m": ["evaluation and management"],
     "em": ["evaluation and management"],
     "heme/onc": ["hematology oncology"],
+    "hem/onc": ["hematology oncology"],
     "hemonc": ["hematology oncology"],
     "heme": ["hematology"],
     "onc": ["oncology"],
@@ -52,6 +55,18 @@ SYNONYMS = {
     "egd": ["esophagogastroduodenoscopy"],
     "mri": ["magnetic resonance imaging"],
 }
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def expand_synonym(word: str) -> list[list[str]]:
+    """A typed word and what the synonyms say it means, each as the words it is made of:
+    the database search's reading of SYNONYMS (Meilisearch applies them itself).
+    `hem/onc` -> [["hem", "onc"], ["hematology", "oncology"]]."""
+    word = word.casefold()
+    return [_WORD.findall(word) or [word],
+            *(_WORD.findall(phrase) for phrase in SYNONYMS.get(word, []))]
+
 
 JOBS = {
     "searchableAttributes": [

@@ -15,7 +15,6 @@ from jobboard.search import settings
 from jobboard.search.breaker import breaker, cooldown
 from jobboard.search.client import SEARCH_ERRORS, client, ensure_search_key, index_uid, wait
 from jobboard.search.documents import document, job_rows
-from jobboard.search.sql import open_jobs
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -112,7 +111,7 @@ def push_rows(rows: list[SearchOutbox], now: datetime) -> None:
     last_uid = None
     if ids := sorted({r.job_id for r in rows if r.job_id is not None}):
         jobs = db.session.scalars(
-            select(Job).where(Job.id.in_(ids), open_jobs(now))
+            select(Job).where(Job.id.in_(ids), Job.is_open(now))
             .options(*listing_loads())).all()
         last_uid = replace_documents(index_uid("jobs"), [document(j) for j in jobs],
                                      sorted(set(ids) - {j.id for j in jobs}))
@@ -158,7 +157,7 @@ def drain(max_rows: int | None = None, ignore_backoff: bool = False,
 
 def open_job_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Job)
-                             .where(open_jobs(utcnow()))) or 0
+                             .where(Job.is_open(utcnow()))) or 0
 
 
 def reindex(batch: int = BATCH, progress=None) -> int:
@@ -173,7 +172,7 @@ def reindex(batch: int = BATCH, progress=None) -> int:
     apply_settings(fresh)
     count, last_id, tasks = 0, 0, []
     index = c.index(fresh)
-    while batch_rows := job_rows(open_jobs(started), last_id, batch):
+    while batch_rows := job_rows(Job.is_open(started), last_id, batch):
         # Enqueue without waiting: Meilisearch indexes one batch while the next is read.
         # orjson: the standard library's encoder took a tenth of the reindex's Python time.
         tasks.append(index.add_documents_json(

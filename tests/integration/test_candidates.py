@@ -84,7 +84,7 @@ def test_filters_read_codes_families_credentials_work_mode_and_years(app, ctx, s
     assert found(code="C92") == [onc.id]  # a family finds a coder listing C92.00
     assert found(code="38207") == [] and found(q="38207") == []  # no neighbour by typo
     assert sorted(found(credential=["CCC", "CCS"])) == sorted([cardio.id, onsite.id])
-    assert sorted(found(remote="remote")) == sorted([onc.id, cardio.id])  # "any" accepts it
+    assert sorted(found(work_mode="remote")) == sorted([onc.id, cardio.id])  # "any" accepts it
     assert found(min_years="10") == [onsite.id]
     assert found(state="TX") == [cardio.id]
     assert found(availability=["now"]) == [onc.id]
@@ -98,10 +98,67 @@ def test_without_the_search_server_the_same_filters_answer_from_the_database(ctx
     _findable(headline="Cardiology coder", credentials=["CCC"], codes="93000",
               remote_preference="onsite")
     _findable(headline="Hidden", findable=False)
-    query, _ = candidates.parse_query(MultiDict({"code": "C92", "remote": "remote",
+    query, _ = candidates.parse_query(MultiDict({"code": "C92", "work_mode": "remote",
                                                  "credential": "CPC", "q": "heme"}))
     page = candidates.search(query, employer.company_id)
     assert [c.profile.user_id for c in page.candidates] == [onc.id] and page.total == 1
+
+
+@pytest.mark.parametrize("with_search", [True, False], ids=["meilisearch", "database"])
+def test_candidate_search_reads_codes_and_meanings_as_job_search_does(
+        app, ctx, catalog, request, with_search):
+    """382 is a family, 38206-38215 a range, C9200 offers C92.00 (and finds no one until
+    chosen, rather than everyone), leukemia and hem/onc find the coder by what their codes
+    and specialty mean; the same answers with and without Meilisearch."""
+    if with_search:
+        request.getfixturevalue("search")
+    employer = make.employer()
+    onc = _findable()  # 38206, C92.00, hematology/oncology
+    cardio = _findable(headline="Cardiology pro-fee coder", credentials=["CCC"],
+                       specialties=["cardiology"], codes="93000, I48.91, E11.9")
+
+    def found(**args):
+        query, problems = candidates.parse_query(MultiDict(args))
+        assert problems == {}
+        page = candidates.search(query, employer.company_id)
+        assert page.degraded is False
+        return [c.profile.user_id for c in page.candidates]
+
+    assert found(code="382") == [onc.id]
+    assert found(q="382") == [onc.id]  # a code in the words box is read as a code
+    assert found(code="38200-38215") == [onc.id] and found(code="38220-38230") == []
+    assert found(q="CPT 38206") == [onc.id] and found(q="cpt38206") == [onc.id]
+    assert found(q="leukemia") == [onc.id]
+    assert found(q="hem/onc") == [onc.id]
+    assert found(q="fibrillation") == [cardio.id]
+    assert found(q="C92 leukemia") == [onc.id] and found(q="93000 leukemia") == []
+    for typed, dotted in (("C9200", "C92.00"), ("E119", "E11.9")):
+        # C9200 has a HCPCS code's shape (searched as such, no coder lists it); E119 has
+        # no other reading, so it is not searched: no one is found rather than everyone.
+        query, _ = candidates.parse_query(MultiDict({"code": typed}))
+        assert query.reads_as_nothing == (typed == "E119")
+        assert candidates.search(query, employer.company_id).total == 0
+        [suggestion] = candidates.dotted_suggestions(query, MultiDict({"code": typed}))
+        assert suggestion == (typed, dotted, {"code": [dotted]})
+        assert found(code=dotted) == [onc.id if typed == "C9200" else cardio.id]
+    query, problems = candidates.parse_query(MultiDict({"code": "382 banana"}))
+    assert problems == {"code": '"banana" is not a valid code. Use CPT (38206), HCPCS '
+                                '(J9035), ICD-10-CM with its dot (C92.00) or ICD-10-PCS '
+                                '(0DTJ4ZZ).'}
+
+
+def test_the_candidate_page_offers_the_dotted_code_and_shows_how_it_read_the_codes(
+        app, catalog, browser):
+    with app.app_context():
+        _findable()
+        recruiter = make.employer().email
+    browser.login(recruiter)
+    html = browser.get("/employer/candidates?code=C9200").get_data(as_text=True)
+    assert "0 coders found" in html
+    assert "Did you mean" in html and 'href="/employer/candidates?code=C92.00"' in html
+    html = browser.get("/employer/candidates?q=382+leukemia").get_data(as_text=True)
+    assert "Coders who list 382 or a code under it · matching leukemia." in html
+    assert "1 coder found" in html
 
 
 def test_employers_never_see_name_email_or_resume_until_the_coder_applies(
