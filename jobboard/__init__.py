@@ -50,12 +50,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from jobboard import models  # noqa: F401  (the whole schema, for db and migrations)
-    from jobboard.extensions import cors, csrf, db, limiter, login_manager, migrate
+    from jobboard.extensions import cache, cors, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     cors.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

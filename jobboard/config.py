@@ -100,6 +100,14 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object a line
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
+    # Cached figures (pay lines, insights): in Redis when configured, so every process and
+    # host answers alike; else per process. Keys carry the time of the newest change to any
+    # job, so a job published, edited or closed anywhere starts new figures everywhere.
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "codeboard:cache:")
+
     # Counters every process of a host shares: Redis when configured (several hosts), else a
     # SQLite file under instance/ (limitstore.py); memory:// would count per process.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or \

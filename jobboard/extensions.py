@@ -1,3 +1,4 @@
+from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,6 +11,7 @@ from jobboard import limitstore  # noqa: F401 - registers the sqlite:// storage 
 from jobboard.database import Base
 
 db = SQLAlchemy(model_class=Base)
+cache = Cache()  # figures every process may share (config: CACHE_TYPE)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

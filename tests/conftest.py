@@ -149,7 +149,8 @@ def app(_app, smtp_server):
     yield _app
     _app.config["MEILI_TIMEOUT"] = timeout  # some tests shorten it
     from jobboard.insights.services import clear_cache
-    clear_cache()  # pay figures are cached per slice: not across tests
+    with _app.app_context():
+        clear_cache()  # pay figures are cached per slice: not across tests
     from jobboard.codes import cached
     cached.forget()  # what searches read of the catalog: some tests change the catalog
     _app.config["MEILI_URL"] = None

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from jobboard import textrules as rules
 from jobboard.admin.domains import normalise_domain
@@ -106,7 +107,8 @@ def reject(job: Job, admin: User, reason: str) -> Job:
 def review_queue(page: int, per_page: int = 25):
     """Jobs waiting for review, the longest-waiting first."""
     return db.paginate(select(Job).where(Job.status == st.PENDING)
-                       .order_by(Job.submitted_at.asc().nulls_first(), Job.id),
+                       .order_by(Job.submitted_at.asc().nulls_first(), Job.id)
+                       .options(selectinload(Job.company)),  # each row names its company
                        page=page, per_page=per_page, error_out=False)
 
 

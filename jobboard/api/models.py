@@ -123,8 +123,20 @@ class NearestFamily(BaseModel):
     url: str
 
 
+class FilterFromWords(BaseModel):
+    """A word of `q` read as a filter value (`remote` as `work_mode=remote`); the links of
+    the answer carry it as that parameter."""
+    word: str
+    parameter: str
+    value: str
+    label: str
+    search_the_word: str = Field(description="This search with the filter taken off and the "
+                                             "word searched as a word.")
+
+
 class Reading(BaseModel):
     """How the query was read, as the search page shows it."""
+    filters_from_words: list[FilterFromWords]
     summary: str
     parts: list[ReadingPart]
     modifiers: list[str]

@@ -136,30 +136,36 @@ def jobs():
     read = reading.read(query, page.total)
     return {"hits": api_hits(page), "total": page.total, "page": page.page,
             "per_page": page.per_page, "facets": page.facets, "degraded": page.degraded,
-            "notes": query.notes, "reading": reading_json(read),
-            "links": page_links(page.page, page.per_page, page.total)}
+            "notes": query.notes, "reading": reading_json(read, query),
+            "links": page_links(query, page.page, page.per_page, page.total)}
 
 
 def search_url(**args) -> str:
     return with_query("api.jobs", args, external=True)
 
 
-def this_search_with(key: str):
-    """This request's search with `key` set to each value given (search_url's twin)."""
-    return with_query_varying("api.jobs", request.args.to_dict(flat=False), key, external=True)
+def this_search_with(query, key: str):
+    """This search, as read, with `key` set to each value given (search_url's twin)."""
+    return with_query_varying("api.jobs", query.args.to_dict(flat=False), key, external=True)
 
 
-def page_links(page: int, per_page: int, total: int) -> dict:
+def page_links(query, page: int, per_page: int, total: int) -> dict:
     last = max(1, -(-total // per_page))
-    at = this_search_with("page")
+    at = this_search_with(query, "page")
     return {"self": at(page), "first": at(1), "prev": at(page - 1) if page > 1 else None,
             "next": at(page + 1) if page < last else None, "last": at(last)}
 
 
-def reading_json(read: reading.Reading) -> dict:
+def reading_json(read: reading.Reading, query) -> dict:
     """How the query was read, for API clients to show as the page does."""
-    without = this_search_with("q")
+    without = this_search_with(query, "q")
     return {
+        "filters_from_words": [
+            {"word": wf.word, "parameter": wf.filter.param, "value": wf.value,
+             "label": wf.label,
+             "search_the_word": with_query("api.jobs", query.args_searching_word(wf),
+                                           external=True)}
+            for wf in query.word_filters],
         "summary": read.headline_text,
         "parts": [{"kind": p.kind, "label": p.label, "code": p.code, "title": p.title,
                    "without": without(p.remove_q)}

@@ -5,33 +5,32 @@ are computed in the database: PostgreSQL's percentile_cont; on SQLite the slice'
 are read and interpolated the same way in Python (statistics.quantiles, "inclusive", is the
 same linear interpolation), in one read for the slice and all its splits. Fewer than MIN_JOBS
 jobs give a count only: no figure from one or two postings. Results are cached per slice for
-CACHE_SECONDS, keyed by the time of the newest change to any job as well: a job published,
-edited or closed in any process starts new figures in every process at once, so two
-processes never show two counts for the same search (each process keeps its own cache;
-they agree because they key it alike).
+CACHE_SECONDS in the app's cache (Redis with REDIS_URL: every process and host shares each
+figure; per process otherwise), keyed by the time of the newest change to any job as well: a
+job published, edited or closed in any process starts new figures in every process at once,
+so two processes never show two counts for the same search.
 """
+import hashlib
+import logging
 import statistics
-import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from cachetools import TTLCache
 from sqlalchemy import Float, and_, case, func, literal, or_, select, type_coerce
 
 from jobboard import vocab
 from jobboard.database import utcnow
-from jobboard.extensions import db
+from jobboard.extensions import cache, db
 from jobboard.models import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as st
 from jobboard.search.sql import job_code_is
 
+log = logging.getLogger(__name__)
 MIN_JOBS = 5
 CACHE_SECONDS = 300
 OPEN, YEAR = "open", "year"
 # Short: the select under "Jobs" is a sixth of the page wide, half a phone's.
 WINDOWS = {OPEN: "Open now", YEAR: "Past year"}
-_cache: TTLCache = TTLCache(maxsize=1024, ttl=CACHE_SECONDS)
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -172,10 +171,10 @@ def _split_sqlite(s: Slice, dimensions: tuple[str, ...]) -> dict[str | None, dic
 
 def pay_insight(s: Slice, dimensions: tuple[str, ...] = ()) -> Insight:
     """The slice's pay, and its split by each dimension (biggest groups first)."""
-    cache_key = (s, dimensions, db.engine.url.render_as_string(), _jobs_changed_at())
-    with _lock:
-        if cache_key in _cache:
-            return _cache[cache_key]
+    key = repr((s, dimensions, db.engine.url.render_as_string(), _jobs_changed_at()))
+    cache_key = "pay:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    if (cached := _cache_get(cache_key)) is not None:
+        return cached
     if db.engine.dialect.name == "postgresql":
         split = {name: _grouped(s, name) for name in (None, *dimensions)}
     else:
@@ -185,9 +184,23 @@ def pay_insight(s: Slice, dimensions: tuple[str, ...] = ()) -> Insight:
         label = DIMENSIONS[name][2]
         groups = [Group(k, label(k), p) for k, p in split[name].items()]
         insight.groups[name] = sorted(groups, key=lambda g: (-g.pay.count, g.label))
-    with _lock:
-        _cache[cache_key] = insight
+    _cache_set(cache_key, insight)
     return insight
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception as e:  # Redis unreachable: compute the figure instead of failing the page
+        log.warning("pay figures' cache unavailable: %s", e)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    except Exception as e:
+        log.warning("pay figures' cache unavailable: %s", e)
 
 
 def _jobs_changed_at():
@@ -196,5 +209,4 @@ def _jobs_changed_at():
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    cache.clear()

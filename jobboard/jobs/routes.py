@@ -1,3 +1,5 @@
+from functools import partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -37,9 +39,10 @@ def home():
     return render_template("jobs/home.html", latest=latest)
 
 
-def search_url(name: str, value: str | None = None, add: bool = True) -> str:
-    """This search with one parameter value added or removed (back to page 1)."""
-    args = MultiDict(request.args)
+def search_url(query, name: str, value: str | None = None, add: bool = True) -> str:
+    """This search (as read: words that name a filter are that filter) with one parameter
+    value added or removed (back to page 1)."""
+    args = MultiDict(query.args)
     args.pop("page", None)
     values = [v for v in args.getlist(name) if value is not None and v != value]
     if add and value is not None:
@@ -48,9 +51,9 @@ def search_url(name: str, value: str | None = None, add: bool = True) -> str:
     return with_query("jobs.browse", args)
 
 
-def search_url_with_q(q: str) -> str:
+def search_url_with_q(query, q: str) -> str:
     """This search with another query text (back to page 1)."""
-    args = MultiDict(request.args)
+    args = MultiDict(query.args)
     args.pop("page", None)
     args.setlist("q", [q] if q else [])
     return with_query("jobs.browse", args)
@@ -63,7 +66,7 @@ def facet_groups(query, page):
         selected = query.filters.get(f.param, [])
         options = [{"value": value, "label": f.label(value), "count": n,
                     "selected": value in selected,
-                    "url": search_url(f.param, value, add=value not in selected)}
+                    "url": search_url(query, f.param, value, add=value not in selected)}
                    for value, n in counts.items() if value in f.vocabulary]
         if options:
             groups.append({"param": f.param, "heading": f.heading, "options": options,
@@ -71,9 +74,9 @@ def facet_groups(query, page):
     codes = page.facets.get("codes") or {}
     if codes:
         # Only ?code= values are facet selections; codes typed in the query are its parts.
-        picked = {c.strip().upper() for c in request.args.getlist("code")}
+        picked = {c.strip().upper() for c in query.args.getlist("code")}
         options = [{"value": code, "label": code, "count": n, "selected": code in picked,
-                    "url": search_url("code", code, add=code not in picked)}
+                    "url": search_url(query, "code", code, add=code not in picked)}
                    for code, n in codes.items()]
         groups.append({"param": "code", "heading": "Codes in these results", "options": options,
                        "open": any(o["selected"] for o in options)})
@@ -84,16 +87,16 @@ def chips(query):
     found = []
     for f in FILTERS:
         for value in query.filters.get(f.param, []):
-            found.append((f.label(value), search_url(f.param, value, add=False)))
-    for code in request.args.getlist("code"):
-        found.append((f"Code {code.strip().upper()}", search_url("code", code, add=False)))
+            found.append((f.label(value), search_url(query, f.param, value, add=False)))
+    for code in query.args.getlist("code"):
+        found.append((f"Code {code.strip().upper()}", search_url(query, "code", code, add=False)))
     if query.family:
-        found.append((f"Codes {query.family}…", search_url("family", None, False)))
+        found.append((f"Codes {query.family}…", search_url(query, "family", None, False)))
     if query.salary_min:
-        found.append((f"Pay from ${query.salary_min:,}/yr", search_url("salary_min", None, False)))
+        found.append((f"Pay from ${query.salary_min:,}/yr", search_url(query, "salary_min", None, False)))
     if query.posted_within:
         found.append((f"Posted in the last {query.posted_within} days",
-                      search_url("posted_within", None, False)))
+                      search_url(query, "posted_within", None, False)))
     return found
 
 
@@ -105,17 +108,20 @@ def browse():
     template = "jobs/_results.html" if request.headers.get("HX-Request") else "jobs/search.html"
     can_save = (not current_user.is_authenticated or current_user.is_coder) \
         and not query.reads_as_nothing  # no alert for a search that cannot find anything
-    save_form = save_search_form(request.args) if can_save else None
+    save_form = save_search_form(query.args) if can_save else None
     saved_ids = alerts.saved_job_ids(current_user, [j.id for j in page.jobs]) \
         if current_user.is_authenticated and current_user.is_coder else None
-    feed_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
+    feed_args = {k: v for k, v in query.args.to_dict(flat=False).items() if k != "page"}
     pay_slice = pay_slice_of(query)
     pay = insights.pay_insight(pay_slice) if pay_slice else None
     return render_template(template, query=query, page=page, facets=facet_groups(query, page),
                            pay=pay, pay_url=pay_url(pay_slice),
                            min_jobs=insights.MIN_JOBS,
                            chips=chips(query), reading=reading.read(query, page.total),
-                           with_q=search_url_with_q, save_form=save_form, saved_ids=saved_ids,
+                           with_q=partial(search_url_with_q, query),
+                           searching_word=lambda wf: with_query("jobs.browse",
+                                                                query.args_searching_word(wf)),
+                           save_form=save_form, saved_ids=saved_ids,
                            save_placeholder=alerts.describe(save_form.query.data)
                            if save_form else "",
                            feed_url=url_for("feeds.jobs_atom", **feed_args))

@@ -39,6 +39,7 @@ class Filter:
     sql: Callable  # values -> SQL condition on Job
     show_values: bool = False  # credentials show as CPC, not their long names
     upper: bool = False  # state codes are case-insensitive
+    in_words: bool = False  # a value typed among the words is read as this filter (remote)
 
     def label(self, value: str) -> str:
         return value if self.show_values else self.vocabulary.get(value, value)
@@ -48,14 +49,20 @@ FILTERS: tuple[Filter, ...] = (
     Filter("specialty", "specialties", "Specialty", vocab.SPECIALTIES,
            _tagged(JobSpecialty, JobSpecialty.specialty)),
     Filter("credential", "qualifying_credentials", "Credentials you hold", vocab.CREDENTIALS,
-           _qualifies, show_values=True),
+           _qualifies, show_values=True, in_words=True),
     Filter("setting", "setting", "Coding setting", vocab.SETTINGS, Job.setting.in_),
-    Filter("work_mode", "work_mode", "Work mode", vocab.WORK_MODES, Job.work_mode.in_),
+    Filter("work_mode", "work_mode", "Work mode", vocab.WORK_MODES, Job.work_mode.in_,
+           in_words=True),
     Filter("state", "state", "State", vocab.US_STATES, Job.state.in_, upper=True),
     Filter("employment_type", "employment_type", "Employment type", vocab.EMPLOYMENT_TYPES,
            Job.employment_type.in_),
 )
 BY_PARAM: dict[str, Filter] = {f.param: f for f in FILTERS}
+# Words that name a filter value, as typed in a search ("remote", "on-site", "CPC"): the
+# query reader offers them as the filter, and a quoted word ("remote") stays a word.
+FILTER_WORDS: dict[str, tuple[Filter, str]] = {
+    value.casefold(): (f, value) for f in FILTERS if f.in_words for value in f.vocabulary}
+FILTER_WORDS["on-site"] = (BY_PARAM["work_mode"], "onsite")
 
 
 def qualifying_credentials(job: Job) -> list[str]:

@@ -30,7 +30,7 @@ from jobboard.codes.formats import (
     with_dot,
 )
 from jobboard.numbers import read_whole
-from jobboard.search.filters import FILTERS
+from jobboard.search.filters import FILTER_WORDS, FILTERS, Filter
 
 SORTS = ("relevance", "newest", "salary")
 MAX_PER_PAGE = 100
@@ -67,6 +67,18 @@ class CodeTerm:
     modifier: str | None = None
 
 
+@dataclass(frozen=True)
+class WordFilter:
+    """A word of the query read as a filter value: `remote` as work mode Remote."""
+    word: str  # as typed
+    filter: Filter
+    value: str
+
+    @property
+    def label(self) -> str:
+        return self.filter.label(self.value)
+
+
 @dataclass
 class JobQuery:
     q: str = ""
@@ -87,6 +99,21 @@ class JobQuery:
     word_tokens: tuple[int, ...] = ()
     problems: list["Problem"] = field(default_factory=list)  # bad input: the API answers 400
     notes: list[str] = field(default_factory=list)  # adjusted input: said, not refused
+    # Words read as filters, and the parameters as read: q without those words, the filters
+    # with them. Every link the page or the API builds starts from `args`, so a filter read
+    # from a word is unticked like any other.
+    word_filters: list[WordFilter] = field(default_factory=list)
+    args: MultiDict = field(default_factory=MultiDict)
+
+    def args_searching_word(self, wf: WordFilter) -> MultiDict:
+        """These parameters with the filter taken off and its word searched as a word
+        (quoted, so it is not read as the filter again)."""
+        args = MultiDict(self.args)
+        args.pop("page", None)
+        args.setlist(wf.filter.param, [v for v in args.getlist(wf.filter.param)
+                                       if v != wf.value])
+        args["q"] = " ".join(filter(None, (self.q, f'"{wf.word}"')))
+        return args
 
     @property
     def prefixes(self) -> list[str]:
@@ -236,9 +263,29 @@ def _whole_number(args, name, problems, notes, default=None, maximum=None):
     return value
 
 
+def read_filter_words(q: str) -> tuple[str, list[WordFilter]]:
+    """The query without the words that name a filter value, and those words as filters.
+    `38206 remote` -> ("38206", [work mode Remote]); a quoted "remote" stays a word."""
+    kept: list[str] = []
+    found: list[WordFilter] = []
+    for token in _SEPARATORS.split(q):
+        hit = FILTER_WORDS.get(token.casefold())
+        if hit is None:
+            kept.append(token)
+        elif not any((w.filter, w.value) == hit for w in found):
+            found.append(WordFilter(token, *hit))
+    return " ".join(kept), found
+
+
 def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
     problems: list[Problem] = []
-    q = " ".join(args.get("q", "").split())[:200]
+    q, word_filters = read_filter_words(" ".join(args.get("q", "").split())[:200])
+    if word_filters:
+        args = MultiDict(args)
+        args.setlist("q", [q] if q else [])
+        for wf in word_filters:
+            if wf.value not in args.getlist(wf.filter.param):
+                args.add(wf.filter.param, wf.value)
     terms, word_indexes, tokens, dotless, notes = read_q(q)
     codes = [t.value for t in terms if t.kind == CODE]
     for raw in args.getlist("code"):
@@ -285,5 +332,5 @@ def parse_args(args: MultiDict, default_per_page: int = 20) -> JobQuery:
         per_page=_whole_number(args, "per_page", problems, notes, default=default_per_page,
                                maximum=MAX_PER_PAGE),
         dotless=dotless, tokens=tokens, word_tokens=tuple(word_indexes), problems=problems,
-        notes=notes,
+        notes=notes, word_filters=word_filters, args=args,
     )

@@ -166,8 +166,9 @@ def words_condition(words: str):
     if db.engine.dialect.name == "postgresql":
         return _fts_vector().op("@@")(
             func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), words))
+    # A quoted word ("remote", searched as a word rather than read as a filter) is the word.
     return and_(*(Job.search_text.ilike(f"%{w.replace('%', '').replace('_', '')}%")
-                  for w in words.split()[:8]))
+                  for w in (w.strip('"') for w in words.split()[:8]) if w))
 
 
 def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False,
@@ -196,7 +197,7 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
 
 def _reasons(jobs, words: str) -> dict[int, str]:
     """For jobs whose title and description lack the words, the code meaning that has one."""
-    words_ = [w.lower() for w in words.split()]
+    words_ = [w.strip('"').lower() for w in words.split() if w.strip('"')]
     reasons = {}
     for job in jobs if words_ else ():
         text = f"{job.title} {job.description}".lower()

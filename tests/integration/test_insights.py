@@ -53,10 +53,45 @@ def test_splits_windows_and_closed_jobs(ctx):
     assert insight.groups["credential"][0].key == "CPC"  # the factory's required credential
     job = make.job(employer, codes="38206", salary_min=Decimal(1000000),
                    salary_max=Decimal(1000000), salary_period="year")
-    job_services.close_job(job, employer)
-    insights.clear_cache()
+    job_services.close_job(job, employer)  # no cache clearing: the change starts new figures
     assert insights.pay_insight(Slice()).overall.count == 6  # closed: not open
     assert insights.pay_insight(Slice(window="year")).overall.count == 7  # but of the year
+
+
+def test_pay_figures_are_shared_by_processes_through_redis_and_follow_every_change(
+        app, make_app, monkeypatch):
+    """Two app processes (or hosts) on one Redis: a figure one computed, the other serves
+    without computing it; a job closed through the other starts new figures in both."""
+    import secrets
+
+    import redis
+
+    from jobboard.extensions import cache
+    from tests.conftest import require
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping()
+    except redis.RedisError as e:
+        require(False, f"Redis is not reachable on 127.0.0.1:6379: {e}")
+    shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://127.0.0.1:6379/15",
+              "CACHE_KEY_PREFIX": f"test-{secrets.token_hex(4)}:"}
+    one, two = make_app(**shared), make_app(**shared)
+    with one.app_context():
+        employer = make.employer()
+        _jobs(employer)
+        assert insights.pay_insight(Slice(code="38206")).overall.count == 6
+        job_id, employer_id = db.session.scalar(db.select(Job.id).limit(1)), employer.id
+
+    def not_computed(*args):
+        raise AssertionError("computed again: the other process's figure was not shared")
+    with two.app_context(), monkeypatch.context() as patched:
+        patched.setattr(insights, "_split_sqlite", not_computed)
+        patched.setattr(insights, "_grouped", not_computed)
+        assert insights.pay_insight(Slice(code="38206")).overall.count == 6
+    with two.app_context():
+        job_services.close_job(db.session.get(Job, job_id), db.session.get(User, employer_id))
+    with one.app_context():
+        assert insights.pay_insight(Slice(code="38206")).overall.count == 5
+        cache.clear()  # this test's keys only (its own prefix)
 
 
 def test_the_insights_page_and_api_show_the_same_figures(app, client):
@@ -89,7 +124,7 @@ def test_the_search_page_shows_pay_when_it_lists_exactly_one_slice(app, client):
     page = client.get("/jobs?work_mode=remote").get_data(as_text=True)
     assert "Pay in these jobs:" in page and "5 jobs with pay stated" in page  # below the floor
     # Words, or filters the figures cannot follow: no figure that describes other jobs.
-    for other in ("/jobs?q=38206+remote", "/jobs?q=38206&credential=CPC", "/jobs?q=38206,38207"):
+    for other in ("/jobs?q=38206+harvest", "/jobs?q=38206&credential=CPC", "/jobs?q=38206,38207"):
         assert "Pay in these jobs" not in client.get(other).get_data(as_text=True), other
 
 

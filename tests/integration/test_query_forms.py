@@ -111,14 +111,51 @@ def test_categories_are_labelled_with_their_catalog_title(board, client):
 
 
 def test_codes_and_words_are_read_into_removable_parts(board, client):
-    body = _api(client, "38206 remote")
-    assert body["reading"]["summary"] == "Jobs tagged 38206 · matching remote"
+    body = _api(client, "38206 harvest")
+    assert body["reading"]["summary"] == "Jobs tagged 38206 · matching harvest"
     parts = {p["label"]: parse_qs(urlsplit(p["without"]).query) for p in body["reading"]["parts"]}
-    assert parts["Jobs tagged 38206"]["q"] == ["remote"]
-    assert parts["matching remote"]["q"] == ["38206"]
-    html = _page(client, "38206 remote")
-    assert 'href="/jobs?q=remote&amp;per_page=50"' in html
+    assert parts["Jobs tagged 38206"]["q"] == ["harvest"]
+    assert parts["matching harvest"]["q"] == ["38206"]
+    html = _page(client, "38206 harvest")
+    assert 'href="/jobs?q=harvest&amp;per_page=50"' in html
     assert 'aria-label="Remove Jobs tagged 38206 from the search"' in html
+
+
+def test_a_word_that_names_a_filter_is_offered_as_that_filter_and_can_be_searched_instead(
+        app, board, client):
+    """`38206 remote` filters by work mode (a hybrid job whose text says remote-friendly is
+    not a remote job); the filter is shown, can be unticked like any other, and the word can
+    be searched as a word instead. Same reading on the page, the API, and both search paths."""
+    with app.app_context():
+        make.job(make.employer(), title="Hybrid friendly coder", codes="38206",
+                 work_mode="hybrid", city="Denver", state="CO",
+                 description="Two days in the office; otherwise remote-friendly hours.")
+    body = _api(client, "38206 remote")
+    assert {h["title"] for h in body["hits"]} == {"Harvest coder", "Both codes coder"}
+    [read] = body["reading"]["filters_from_words"]
+    assert (read["word"], read["parameter"], read["value"]) == ("remote", "work_mode", "remote")
+    assert body["reading"]["summary"] == "Jobs tagged 38206"  # the word is not searched
+    instead = parse_qs(urlsplit(read["search_the_word"]).query)
+    assert instead["q"] == ['38206 "remote"'] and "work_mode" not in instead
+    self_link = parse_qs(urlsplit(body["links"]["self"]).query)
+    assert self_link["q"] == ["38206"] and self_link["work_mode"] == ["remote"]
+    # Searched as a word, "remote" finds the hybrid job's text too.
+    assert {h["title"] for h in _api(client, '38206 "remote"')["hits"]} == {
+        "Harvest coder", "Both codes coder", "Hybrid friendly coder"}
+
+    html = _page(client, "38206 remote")
+    assert _titles_on_page(html) == {"Harvest coder", "Both codes coder"}
+    assert "“remote” is read as the filter work mode: Remote" in html
+    assert ('href="/jobs?q=38206+%22remote%22&amp;per_page=50">Search the word “remote” '
+            'instead</a>') in html
+    # The filter's chip removes the filter, and the word does not bring it back.
+    assert ('href="/jobs?q=38206&amp;per_page=50" aria-label="Remove filter Remote"') in html
+    assert len(_titles_on_page(client.get("/jobs?q=38206&per_page=50").get_data(
+        as_text=True))) == 3
+    assert 'value="38206"' in html.split('name="q"', 1)[1][:40]  # the box shows what is searched
+    # A credential is read the same way: jobs a CPC holder qualifies for.
+    assert _api(client, "38206 CPC")["reading"]["filters_from_words"][0]["parameter"] == \
+        "credential"
 
 
 def test_a_modifier_is_named_not_dropped(board, client):

@@ -371,7 +371,7 @@ def test_with_an_outage_backlog_every_hit_is_checked(app, client, search):
 
 
 def test_the_open_check_of_search_hits_follows_the_open_rule(app):
-    from jobboard.search.sql import open_jobs, still_open
+    from jobboard.search.sql import still_open
     with app.app_context():
         employer = make.employer()
         jobs = {name: post(employer, title=name) for name in
@@ -385,8 +385,10 @@ def test_the_open_check_of_search_hits_follows_the_open_rule(app):
         db.session.commit()
         ids = [job.id for job in jobs.values()] + [10**9]  # and one that does not exist
         assert still_open(ids, now) == {jobs["open"].id, jobs["no expiry"].id}
+        # One rule, read three ways: the hits' check, SQL (Job.is_open) and Python.
         assert still_open(ids, now) == set(db.session.scalars(
-            select(Job.id).where(Job.id.in_(ids), open_jobs(now))))
+            select(Job.id).where(Job.id.in_(ids), Job.is_open(now))))
+        assert still_open(ids, now) == {j.id for j in jobs.values() if j.is_open(now)}
         assert still_open([], now) == set()
 
 
@@ -396,7 +398,6 @@ def test_a_reindex_reads_the_same_documents_as_a_single_update(app):
     from jobboard.models import Company
     from jobboard.models.job import listing_loads
     from jobboard.search.documents import document, job_rows
-    from jobboard.search.sql import open_jobs
     with app.app_context():
         employer, other = make.employer(), make.employer()
         post(employer, codes="38206, C92.00, J9035, 30233N1", title="Every system")
@@ -411,20 +412,20 @@ def test_a_reindex_reads_the_same_documents_as_a_single_update(app):
         make.job(employer, publish=False)  # a draft: in neither
         db.session.commit()
         now = utcnow()
-        rows = job_rows(open_jobs(now), 0, 100)
-        by_orm = db.session.scalars(select(Job).where(open_jobs(now)).order_by(Job.id)
+        rows = job_rows(Job.is_open(now), 0, 100)
+        by_orm = db.session.scalars(select(Job).where(Job.is_open(now)).order_by(Job.id)
                                     .options(*listing_loads())).all()
         assert [document(r) for r in rows] == [document(j) for j in by_orm]
         assert len(rows) == 4
         # In id order, from after the given id, at most the given number: how it pages.
-        assert [r.id for r in job_rows(open_jobs(now), rows[0].id, 2)] == \
+        assert [r.id for r in job_rows(Job.is_open(now), rows[0].id, 2)] == \
             [rows[1].id, rows[2].id]
         # A run of closed jobs longer than a batch neither ends the paging nor leaves a job out.
         for _ in range(3):
             make.job(employer, publish=False)
         last = post(employer, codes="38207", title="After the drafts")
         db.session.commit()
-        assert [r.id for r in job_rows(open_jobs(now), rows[-1].id, 2)] == [last.id]
+        assert [r.id for r in job_rows(Job.is_open(now), rows[-1].id, 2)] == [last.id]
 
 
 def test_search_links_built_once_per_request_are_url_fors_own(app):

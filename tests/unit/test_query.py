@@ -10,7 +10,20 @@ def parse(**args):
 def test_codes_in_the_query_become_code_filters_and_words_stay_words():
     q = parse(q="remote 38206 CPC c92.00 inpatient")
     assert q.codes == ["38206"] and q.prefixes == ["C92.00"]  # C92.00 and anything under it
-    assert q.words == "remote CPC inpatient"
+    assert q.words == "inpatient"
+    # Words naming a filter value are that filter, and the search as read says so.
+    assert q.filters["work_mode"] == ["remote"] and q.filters["credential"] == ["CPC"]
+    assert [(w.word, w.filter.param, w.value) for w in q.word_filters] == [
+        ("remote", "work_mode", "remote"), ("CPC", "credential", "CPC")]
+    assert q.q == "38206 c92.00 inpatient" and q.args.getlist("work_mode") == ["remote"]
+
+
+def test_a_quoted_word_stays_a_word_and_a_filter_already_chosen_is_not_doubled():
+    q = parse(q='"remote" coder')
+    assert q.filters["work_mode"] == [] and q.words == '"remote" coder'
+    q = parse_args(MultiDict([("q", "on-site Onsite"), ("work_mode", "onsite")]))
+    assert q.filters["work_mode"] == ["onsite"] and q.args.getlist("work_mode") == ["onsite"]
+    assert q.q == "" and len(q.word_filters) == 1
 
 
 def test_words_that_fit_a_code_format_but_have_no_digit_stay_words():
