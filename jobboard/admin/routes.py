@@ -7,10 +7,9 @@ from jobboard.admin import services
 from jobboard.admin.forms import BanDomainForm, ReasonForm, RejectForm, RequiredReasonForm
 from jobboard.auth.decorators import admin_required
 from jobboard.errors import Conflict, InvalidInput
-from jobboard.extensions import db
 from jobboard.forms import show_errors
 from jobboard.jobs.routes import code_titles
-from jobboard.models import Application, BannedDomain, Company, Job, User
+from jobboard.models import Company, Job
 from jobboard.models import job as st
 from jobboard.pagination import page_number
 
@@ -24,11 +23,11 @@ def only_admins():
 
 
 def _job(job_id: int) -> Job:
-    return db.get_or_404(Job, job_id)
+    return services.get_job(job_id) or abort(404)
 
 
 def _company(company_id: int) -> Company:
-    return db.get_or_404(Company, company_id)
+    return services.get_company(company_id) or abort(404)
 
 
 @bp.get("/")
@@ -49,8 +48,7 @@ def job(job_id: int):
 
 
 def _review_page(job: Job, approve_form, reject_form, status: int = 200):
-    applications = db.session.scalar(
-        db.select(db.func.count()).select_from(Application).where(Application.job_id == job.id))
+    applications = services.application_count(job)
     return render_template(
         "admin/job.html", job=job, approve_form=approve_form, reject_form=reject_form,
         reports=services.reports_of(job), history=audit_log.history_of("job", job.id),
@@ -116,9 +114,7 @@ def company(company_id: int):
 
 
 def _company_page(company: Company, verify_form, unverify_form, status: int = 200):
-    jobs = db.session.scalars(db.select(Job).where(Job.company_id == company.id)
-                              .order_by(Job.created_at.desc()).limit(100)).all()
-    members = db.session.scalars(db.select(User).where(User.company_id == company.id)).all()
+    jobs, members = services.company_jobs_and_members(company)
     return render_template("admin/company.html", company=company, jobs=jobs, members=members,
                            verify_form=verify_form, unverify_form=unverify_form,
                            reinstate_form=ReasonForm(prefix="reinstate"),
@@ -178,8 +174,7 @@ def suspend(company_id: int):
             flash(f"{company.name} is suspended: {services.count_of(n, 'job')} left the site "
                   "and its recruiters are logged out.", "success")
             return redirect(url_for("admin.company", company_id=company.id))
-    live = db.session.scalar(db.select(db.func.count()).select_from(Job).where(
-        Job.company_id == company.id, Job.status.in_((st.PUBLISHED, st.PENDING))))
+    live = services.live_job_count(company)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/suspend.html", company=company, form=form, live=live), status
 
@@ -204,7 +199,7 @@ def domains():
         else:
             flash(f"Registrations from {banned.domain} are refused from now on.", "success")
             return redirect(url_for("admin.domains"))
-    banned = db.session.scalars(db.select(BannedDomain).order_by(BannedDomain.domain)).all()
+    banned = services.banned_domains()
     status = 400 if form.is_submitted() else 200
     return render_template("admin/domains.html", form=form, banned=banned,
                            unban_form=ReasonForm(prefix="unban")), status
@@ -212,7 +207,7 @@ def domains():
 
 @bp.post("/domains/<path:domain>/unban")
 def unban(domain: str):
-    if db.session.get(BannedDomain, domain) is None:
+    if not services.is_banned(domain):
         abort(404)
     form = ReasonForm(prefix="unban")
     if form.validate_on_submit():

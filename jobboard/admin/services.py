@@ -104,6 +104,47 @@ def reject(job: Job, admin: User, reason: str) -> Job:
     return job
 
 
+# ---------------------------------------------------------------- what the admin pages read
+
+
+def get_job(job_id: int) -> Job | None:
+    return db.session.get(Job, job_id)
+
+
+def get_company(company_id: int) -> Company | None:
+    return db.session.get(Company, company_id)
+
+
+def application_count(job: Job) -> int:
+    return db.session.scalar(select(func.count()).select_from(Application)
+                             .where(Application.job_id == job.id)) or 0
+
+
+def company_jobs_and_members(company: Company, limit: int = 100):
+    jobs = db.session.scalars(select(Job).where(Job.company_id == company.id)
+                              .order_by(Job.created_at.desc()).limit(limit)).all()
+    members = db.session.scalars(select(User).where(User.company_id == company.id)).all()
+    return jobs, members
+
+
+def _live_jobs(company: Company):
+    """The jobs a suspension takes off the site: live, or on their way (waiting for review)."""
+    return select(Job).where(Job.company_id == company.id,
+                             Job.status.in_((st.PUBLISHED, st.PENDING)))
+
+
+def live_job_count(company: Company) -> int:
+    return db.session.scalar(select(func.count()).select_from(_live_jobs(company).subquery())) or 0
+
+
+def banned_domains() -> list[BannedDomain]:
+    return list(db.session.scalars(select(BannedDomain).order_by(BannedDomain.domain)))
+
+
+def is_banned(domain: str) -> bool:
+    return db.session.get(BannedDomain, domain) is not None
+
+
 def review_queue(page: int, per_page: int = 25):
     """Jobs waiting for review, the longest-waiting first."""
     return db.paginate(select(Job).where(Job.status == st.PENDING)
@@ -239,8 +280,7 @@ def suspend_company(company: Company, admin: User, reason: str) -> int:
     if company.is_suspended:
         raise Conflict(f"{company.name} is already suspended.")
     company.suspended_at, company.suspension_reason = utcnow(), reason
-    jobs = list(db.session.scalars(select(Job).where(
-        Job.company_id == company.id, Job.status.in_((st.PUBLISHED, st.PENDING)))))
+    jobs = list(db.session.scalars(_live_jobs(company)))
     for job in jobs:
         job.status_before_removal, job.status = job.status, st.REMOVED
         _resolve_reports(job, admin, UPHELD)

@@ -5,7 +5,6 @@ from jobboard.alerts import services
 from jobboard.alerts.forms import AlertForm, SaveSearchForm
 from jobboard.auth.decorators import coder_required
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.jobs.routes import get_visible_job
 from jobboard.pagination import page_number
@@ -34,7 +33,6 @@ def save_search():
             saved = services.save_search(current_user, form.query.data or "", form.name.data,
                                          form.frequency.data)
         except InvalidInput as e:
-            db.session.rollback()
             flash("Not saved: " + " ".join(m for ms in e.errors.values() for m in ms), "error")
         else:
             note = "" if current_user.is_verified else \
@@ -70,7 +68,6 @@ def update(saved_search_id: int):
             services.update_search(saved, current_user, form.name.data, form.frequency.data,
                                    form.active.data)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             flash(f"Job alert “{saved.name}” saved.", "success")

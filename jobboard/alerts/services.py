@@ -19,6 +19,7 @@ from jobboard.models.job import listing_loads
 from jobboard.notifications import services as notify
 from jobboard.search import service as search
 from jobboard.search.query import parse_args
+from jobboard.transactions import atomic
 
 MAX_SAVED_SEARCHES = 25
 MAX_JOBS_PER_ALERT = 20
@@ -48,6 +49,7 @@ def describe(query_string: str) -> str:
     return " · ".join(p for p in parts if p)[:120] or "All jobs"
 
 
+@atomic
 def save_search(user: User, query_string: str, name: str = "", frequency: str = "daily",
                 now: datetime | None = None) -> SavedSearch:
     _ensure_coder(user)
@@ -81,6 +83,7 @@ def own_search(user: User, saved_search_id: int) -> SavedSearch:
     return saved
 
 
+@atomic
 def update_search(saved: SavedSearch, user: User, name: str, frequency: str,
                   active: bool) -> SavedSearch:
     if saved.user_id != user.id:

@@ -28,7 +28,7 @@ from jobboard.auth.forms import (
     ResetPasswordForm,
 )
 from jobboard.errors import Conflict, InvalidInput
-from jobboard.extensions import csrf, db, limiter
+from jobboard.extensions import csrf, limiter
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.models.user import normalise_email
 from jobboard.notifications.unsubscribe import unsubscribe as unsubscribe_link
@@ -345,7 +345,6 @@ def change_email():
         try:
             address = services.change_email(current_user, form.password.data, form.new_email.data)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             flash(f"We sent a link to {address}. Your address changes when you open it; "
@@ -364,7 +363,6 @@ def change_password():
             user = services.change_password(current_user, form.current_password.data,
                                             form.new_password.data)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             login_user(user)  # this session carries on; every other one is logged out
@@ -399,7 +397,6 @@ def delete_account():
         try:
             services.delete_account(current_user, form.password.data)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             logout_user()

@@ -37,6 +37,7 @@ from jobboard.models.user import APPLICATION_NOTICES, CODER, EMPLOYER, normalise
 from jobboard.queue import huey, in_app_context
 from jobboard.resumes.storage import storage
 from jobboard.search import outbox as search_outbox
+from jobboard.transactions import atomic
 
 VERIFY = "verify-email"
 RESET = "reset-password"
@@ -334,6 +335,7 @@ def reset_password(token: str, new_password: str) -> User:
 # ---------------------------------------------------------------- settings
 
 
+@atomic
 def change_password(user: User, current: str, new: str) -> User:
     if not user.check_password(current or ""):
         raise InvalidInput({"current_password": ["That is not your current password."]})
@@ -344,6 +346,7 @@ def change_password(user: User, current: str, new: str) -> User:
     return user
 
 
+@atomic
 def change_email(user: User, password: str, new_email: str) -> str:
     """Keep the old address until the new one is confirmed from a link mailed to it."""
     if not user.check_password(password or ""):
@@ -366,6 +369,7 @@ def change_email(user: User, password: str, new_email: str) -> str:
     return address
 
 
+@atomic
 def update_notifications(user: User, applications: str | None, expiry: bool,
                          status: bool) -> User:
     if user.role == EMPLOYER:
@@ -379,6 +383,7 @@ def update_notifications(user: User, applications: str | None, expiry: bool,
     return user
 
 
+@atomic
 def delete_account(user: User, password: str) -> None:
     """Delete what is personal and keep what others rely on, anonymised.
 

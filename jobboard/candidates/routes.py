@@ -6,7 +6,6 @@ from jobboard.auth.decorators import coder_required, employer_required
 from jobboard.candidates import services
 from jobboard.candidates.forms import InviteForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.models import invitation as inv
 from jobboard.pagination import page_number
@@ -43,10 +42,8 @@ def invite(coder_id: int):
         try:
             services.invite(current_user, coder_id, form.job.data, form.message.data)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         except Conflict as e:
-            db.session.rollback()
             form.form_errors.append(str(e))
         else:
             flash("Invitation sent. You will see it here when they apply or decline; their "

@@ -29,6 +29,7 @@ from jobboard.search.coders_index import document, findable_profiles
 from jobboard.search.filters import BY_PARAM, any_of
 from jobboard.search.query import FAMILY_, ICD, RANGE_, CodeTerm, read_q
 from jobboard.search.settings import expand_synonym
+from jobboard.transactions import atomic
 
 log = logging.getLogger(__name__)
 PER_PAGE = 20
@@ -309,6 +310,7 @@ def check_daily_limit(company_id: int, now: datetime) -> None:
                        f"{free_at:%B %-d, %H:%M} UTC.")
 
 
+@atomic
 def invite(by: User, coder_id: int, job_id: int | None, message: str) -> Invitation:
     """Invite a findable coder to apply to one of the company's open jobs; once per job."""
     can_search(by)
@@ -399,6 +401,7 @@ def own_invitation(invitation_id: int, coder: User) -> Invitation:
     return invitation
 
 
+@atomic
 def decline(invitation: Invitation, coder: User) -> None:
     if invitation.coder_id != coder.id:
         raise NotAllowed("That invitation is not yours.")

@@ -6,12 +6,11 @@ from jobboard.candidates import services as candidates
 from jobboard.coders import services
 from jobboard.coders.forms import ProfileForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
-from jobboard.models import Application, Resume
+from jobboard.models import Application
 from jobboard.models import application as ap
 from jobboard.pagination import page_number
-from jobboard.resumes.services import can_read
+from jobboard.resumes.services import readable_resume
 from jobboard.resumes.storage import storage
 
 bp = Blueprint("coders", __name__)
@@ -34,7 +33,6 @@ def profile():
         try:
             services.update_profile(current_user, form.to_fields(), upload)
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             flash("Profile saved.", "success")
@@ -85,8 +83,8 @@ def withdraw(application_id: int):
 @bp.get("/resumes/<int:resume_id>")
 @login_required
 def resume(resume_id: int):
-    resume = db.session.get(Resume, resume_id)
-    if resume is None or not can_read(resume, current_user):
+    resume = readable_resume(resume_id, current_user)
+    if resume is None:
         abort(404)
     try:
         path = storage().path(resume.storage_key)

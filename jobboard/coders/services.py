@@ -27,6 +27,7 @@ from jobboard.notifications import services as notify
 from jobboard.resumes.services import store_resume
 from jobboard.resumes.storage import storage
 from jobboard.search import outbox as search_outbox
+from jobboard.transactions import atomic
 
 
 @dataclass
@@ -55,6 +56,7 @@ def profile_of(user: User) -> CoderProfile:
     return user.profile
 
 
+@atomic
 def update_profile(user: User, f: ProfileFields, resume: tuple[bytes, str] | None = None) -> CoderProfile:
     """Save the profile and, when given (bytes, filename), a new resume; all or nothing."""
     profile = profile_of(user)
@@ -137,6 +139,7 @@ def existing_application(job: Job, coder: User) -> Application | None:
     )
 
 
+@atomic
 def apply(job: Job, coder: User, cover_letter: str,
           upload: tuple[bytes, str] | None = None) -> Application:
     """Apply to an open job with a new upload or, failing that, the profile resume. Once;

@@ -7,7 +7,6 @@ from jobboard.auth.decorators import employer_required
 from jobboard.employers import services
 from jobboard.employers.forms import ApiTokenForm, CompanyForm, StatusForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.extensions import db
 from jobboard.forms import ConfirmForm, show_errors
 from jobboard.jobs import services as job_services
 from jobboard.jobs.forms import CloseJobForm, JobForm
@@ -21,8 +20,8 @@ bp = Blueprint("employers", __name__, url_prefix="/employer")
 
 
 def own_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or not job.is_managed_by(current_user):
+    job = job_services.managed_job(job_id, current_user)
+    if job is None:
         abort(404)  # another company's job answers like a missing one: ids reveal nothing
     return job
 
@@ -67,7 +66,6 @@ def edit_job(job_id: int):
         try:
             job_services.update_job(job, current_user, form.to_fields())
         except InvalidInput as e:
-            db.session.rollback()
             show_errors(form, e)
         else:
             flash("Changes saved." + (" The job waits for review again before it is back on "

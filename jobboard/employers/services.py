@@ -13,6 +13,7 @@ from jobboard.models import Application, ApplicationEvent, Company, Job, User
 from jobboard.models import application as ap
 from jobboard.notifications import services as notify
 from jobboard.search import outbox
+from jobboard.transactions import atomic
 
 
 def get_application_for_employer(application_id: int, employer: User) -> Application:
@@ -23,6 +24,7 @@ def get_application_for_employer(application_id: int, employer: User) -> Applica
     return application
 
 
+@atomic
 def move_application(application: Application, by: User, to_status: str,
                      message: str | None = None) -> Application:
     """Move an application on; the coder is told, with the employer's optional message."""
@@ -46,6 +48,7 @@ def move_application(application: Application, by: User, to_status: str,
     return application
 
 
+@atomic
 def update_company(company: Company, by: User, name: str, website: str | None,
                    profile: str) -> Company:
     if not by.recruits_for(company.id):

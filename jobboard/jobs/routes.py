@@ -10,6 +10,7 @@ from jobboard.alerts import services as alerts
 from jobboard.alerts.forms import save_search_form
 from jobboard.auth.decorators import coder_required
 from jobboard.candidates import services as invitations
+from jobboard.coders import for_me as for_me_service
 from jobboard.coders import matching
 from jobboard.coders import services as coder_services
 from jobboard.coders.forms import ApplyForm
@@ -249,34 +250,14 @@ def company(slug: str):
     return render_template("jobs/company.html", company=company, pagination=pagination)
 
 
-FOR_ME_CANDIDATES = 300  # the newest matching jobs ranked by fit (3 pages of 100 hits)
-
-
 @bp.get("/jobs/for-me")
 @coder_required
 def for_me():
-    """The open jobs the coder qualifies for, ranked by fit; the search filters still work.
-    Meilisearch filters by the coder's credentials; the fit ranks in Python (it depends on
-    the coder, not only on the job)."""
+    """The open jobs the coder qualifies for, ranked by fit; the search filters still work."""
     profile = coder_services.profile_of(current_user)
     query = parse_args(request.args, 100)
-    if profile.credentials:
-        query.filters["credential"] = list(profile.credentials)
-    query.sort, query.per_page = ("relevance" if query.words or query.terms else "newest"), 100
-    candidates, total = [], 0
-    for page_no in range(1, FOR_ME_CANDIDATES // 100 + 1):
-        query.page = page_no
-        found = search.search_jobs(query)
-        total = found.total
-        candidates += found.jobs
-        if page_no * 100 >= total:
-            break
-    ranked = [(m, job) for job in candidates if (m := matching.match(job, profile)).meets]
-    ranked.sort(key=lambda mj: (-mj[0].score, -(mj[1].published_at.timestamp()
-                                                if mj[1].published_at else 0)))
-    per_page, page_no = current_app.config["JOBS_PER_PAGE"], page_number()
-    pages = max(1, -(-len(ranked) // per_page))
-    shown = ranked[(page_no - 1) * per_page: page_no * per_page]
-    return render_template("jobs/for_me.html", profile=profile, shown=shown,
-                           count=len(ranked), page_no=page_no, pages=pages, rules=matching.RULES,
-                           truncated=total > FOR_ME_CANDIDATES, query=query)
+    found = for_me_service.jobs_for(profile, query, page_number(),
+                                    current_app.config["JOBS_PER_PAGE"])
+    args = {k: v for k, v in query.args.to_dict(flat=False).items() if k != "page"}
+    return render_template("jobs/for_me.html", profile=profile, found=found, args=args,
+                           rules=matching.RULES, query=query, filters=FILTERS)

@@ -19,6 +19,7 @@ from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, 
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
 from jobboard.search import outbox
+from jobboard.transactions import atomic
 
 
 @dataclass
@@ -147,6 +148,13 @@ def code_notes(job: Job) -> list[str]:
             "Check these are the codes you mean."]
 
 
+def managed_job(job_id: int, user: User) -> Job | None:
+    """One of the user's company's jobs, or None (another company's job is like a missing
+    one: ids reveal nothing)."""
+    job = db.session.get(Job, job_id)
+    return job if job is not None and job.is_managed_by(user) else None
+
+
 def ensure_can_manage(job: Job, user: User) -> None:
     if not job.is_managed_by(user):
         raise NotAllowed("Only the company that posted this job may change it.")
@@ -255,6 +263,7 @@ def _commit(job: Job) -> Job:
     return job
 
 
+@atomic
 def create_job(company: Company, author: User, fields: JobFields) -> Job:
     """A new draft posting for the author's company."""
     if not author.recruits_for(company.id):
@@ -266,6 +275,7 @@ def create_job(company: Company, author: User, fields: JobFields) -> Job:
     return _commit(job)
 
 
+@atomic
 def update_job(job: Job, by: User, fields: JobFields) -> Job:
     """Save changes. A published job whose company's jobs are reviewed goes back to review:
     an approved posting cannot be swapped for another one."""
@@ -279,6 +289,7 @@ def update_job(job: Job, by: User, fields: JobFields) -> Job:
     return _commit(job)
 
 
+@atomic
 def delete_draft(job: Job, by: User) -> None:
     """A draft that was never published goes for good (nobody saw or applied to it)."""
     ensure_can_manage(job, by)
@@ -314,6 +325,7 @@ def check_daily_limit(job: Job, now: datetime) -> None:
                        "UTC; it is saved as a draft.")
 
 
+@atomic
 def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
     """Publish a draft, or put it in the review queue when its company's jobs are reviewed
     (see review_reason). Returns the job; its status says which."""
@@ -342,6 +354,7 @@ def publish_job(job: Job, by: User, now: datetime | None = None) -> Job:
     return _commit(job)
 
 
+@atomic
 def close_job(job: Job, by: User, outcome: str = st.CLOSED, now: datetime | None = None) -> Job:
     ensure_can_manage(job, by)
     if outcome not in (st.CLOSED, st.FILLED):
@@ -354,6 +367,7 @@ def close_job(job: Job, by: User, outcome: str = st.CLOSED, now: datetime | None
     return _commit(job)
 
 
+@atomic
 def renew_job(job: Job, by: User, now: datetime | None = None) -> Job:
     """Another full lifetime from now, for a published or expired job."""
     ensure_can_manage(job, by)

@@ -58,6 +58,12 @@ def store_resume(owner: User, data: bytes, filename: str, field: str = "resume")
     return resume
 
 
+def readable_resume(resume_id: int, user: User) -> Resume | None:
+    """The resume, if this user may read it (`can_read`); else None, as if it did not exist."""
+    resume = db.session.get(Resume, resume_id)
+    return resume if resume is not None and can_read(resume, user) else None
+
+
 def can_read(resume: Resume, user: User) -> bool:
     """The owner, and members of companies the owner applied to with this resume."""
     if not user.is_authenticated:
