@@ -5,16 +5,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from jobboard import vocab
 from jobboard.codes.formats import FAMILY_PATTERN, PATTERNS
+from jobboard.search.filters import BY_PARAM
 from jobboard.search.query import MAX_PER_PAGE, SORTS
 
-Specialty = Literal[tuple(vocab.SPECIALTIES)]  # type: ignore[valid-type]
-Credential = Literal[tuple(vocab.CREDENTIALS)]  # type: ignore[valid-type]
-Setting = Literal[tuple(vocab.SETTINGS)]  # type: ignore[valid-type]
-WorkMode = Literal[tuple(vocab.WORK_MODES)]  # type: ignore[valid-type]
-EmploymentType = Literal[tuple(vocab.EMPLOYMENT_TYPES)]  # type: ignore[valid-type]
-State = Literal[tuple(vocab.US_STATES)]  # type: ignore[valid-type]
+# The filter parameters' values, as the OpenAPI document's enums: from the one filter table.
+Specialty = Literal[tuple(BY_PARAM["specialty"].vocabulary)]  # type: ignore[valid-type]
+Credential = Literal[tuple(BY_PARAM["credential"].vocabulary)]  # type: ignore[valid-type]
+Setting = Literal[tuple(BY_PARAM["setting"].vocabulary)]  # type: ignore[valid-type]
+WorkMode = Literal[tuple(BY_PARAM["work_mode"].vocabulary)]  # type: ignore[valid-type]
+EmploymentType = Literal[tuple(BY_PARAM["employment_type"].vocabulary)]  # type: ignore[valid-type]
+State = Literal[tuple(BY_PARAM["state"].vocabulary)]  # type: ignore[valid-type]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 # A code as the parser accepts it: any system's format (the same patterns).
 CodeText = Annotated[str, StringConstraints(

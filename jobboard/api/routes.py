@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from pydantic import ValidationError
 from spectree import Response, SpecTree
 from spectree.models import SecureType, SecurityScheme, SecuritySchemeData
+from spectree.utils import get_model_key
 
 from jobboard.api import models as m
 from jobboard.api import tokens
@@ -39,8 +40,15 @@ docs = Blueprint("api_docs", __name__)
 PROBLEM_TYPE = "application/problem+json"
 # Only the document is used; spectree serves no pages of its own (`path` names nothing that
 # exists: spectree leaves routes under it out of the document).
+def _schema_name(model) -> str:
+    """A schema's name in the OpenAPI document is its model's (Job, Listing), without the
+    hash of its module spectree adds by default: one module holds every model of the API."""
+    return getattr(model, "__name__", None) or get_model_key(model)
+
+
 spec = SpecTree(
     "flask", mode="strict", path="_spectree", page_templates={}, annotations=False,
+    naming_strategy=_schema_name, nested_naming_strategy=lambda parent, child: child,
     title="CodeBoard API", version="1",
     security_schemes=[SecurityScheme(name="token", data=SecuritySchemeData(
         type=SecureType.HTTP, scheme="bearer",
@@ -210,10 +218,16 @@ def _job_response(found, status: int = 200):
     return response.make_conditional(request) if request.method == "GET" else response
 
 
+# What a listing (a search hit) and a full job both say: written once, by `listing`, which
+# the search documents store; the full job adds the rest. The schema's JobFacts names them.
+SHARED_FACTS = tuple(name for name in m.JobFacts.model_fields if name != "url")
+
+
 def job_json(job, titles: dict[str, str]) -> dict:
+    facts = listing(job)
     return {
-        "id": job.id, "title": job.title, "status": job.display_status(),
-        "open": job.is_open(),
+        **{name: facts[name] for name in SHARED_FACTS},
+        "status": job.display_status(), "open": job.is_open(),
         "company": {"name": job.company.name, "verified": job.company.is_verified,
                     "website": job.company.website,
                     "url": url_for("jobs.company", slug=job.company.slug, _external=True)},
@@ -222,18 +236,10 @@ def job_json(job, titles: dict[str, str]) -> dict:
         "codes": [{"system": c.system, "code": c.code, "title": titles.get(c.code),
                    "url": url_for("codes.page", code=c.code, _external=True)}
                   for c in job.codes],
-        "specialties": job.specialty_slugs,
-        "required_credentials": job.required_credentials,
         "preferred_credentials": job.preferred_credentials,
-        "setting": job.setting, "work_mode": job.work_mode, "city": job.city,
-        "state": job.state,
-        "salary_min": _number(job.salary_min), "salary_max": _number(job.salary_max),
-        "salary_period": job.salary_period, "salary_annual_min": job.annual_salary_min,
-        "salary_annual_max": job.annual_salary_max, "employment_type": job.employment_type,
+        "salary_annual_min": job.annual_salary_min, "salary_annual_max": job.annual_salary_max,
         "min_years": job.min_years, "charts_per_day": job.charts_per_day,
-        "accuracy_pct": _number(job.accuracy_pct),
-        "published_at": _iso(job.published_at), "expires_at": _iso(job.expires_at),
-        "updated_at": _iso(job.updated_at),
+        "accuracy_pct": _number(job.accuracy_pct), "updated_at": _iso(job.updated_at),
         "url": url_for("jobs.detail", job_id=job.id, _external=True),
         "apply_url": url_for("jobs.detail", job_id=job.id, _external=True) + "#apply",
     }

@@ -33,10 +33,9 @@ RULES = [
 
 def match(job, profile) -> Match:
     held = set(profile.credentials or [])
-    required = job.required_credentials
     missing = []
-    if required and not held & set(required):
-        missing.append(f"needs {' or '.join(required)}")
+    if not job.qualifies_with(held):
+        missing.append(f"needs {' or '.join(job.required_credentials)}")
     years = profile.years_experience or 0
     if job.min_years and years < job.min_years:
         missing.append(f"{job.min_years} year{'s' if job.min_years != 1 else ''} required, "

@@ -16,7 +16,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Float, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import Float, and_, func, literal, or_, select, type_coerce
 
 from jobboard import vocab
 from jobboard.database import utcnow
@@ -72,14 +72,6 @@ class Insight:
     groups: dict[str, list[Group]] = field(default_factory=dict)
 
 
-def annual_pay():
-    """A job's pay as one yearly figure: the middle of its range, hourly x 2,080."""
-    low = func.coalesce(Job.salary_min, Job.salary_max)
-    high = func.coalesce(Job.salary_max, Job.salary_min)
-    middle = (low + high) / 2
-    return case((Job.salary_period == "hour", middle * vocab.HOURS_PER_YEAR), else_=middle)
-
-
 def _where(s: Slice) -> list:
     now = utcnow()
     if s.window == YEAR:
@@ -132,7 +124,7 @@ def _grouped(s: Slice, dimension: str | None) -> dict[str, Pay]:
     """PostgreSQL: pay per value of `dimension` (or "" for the whole slice), one query each."""
     column, join, _ = DIMENSIONS[dimension] if dimension else (literal(""), None, None)
     stmt = select(column.label("key"), func.count(),
-                  *(func.percentile_cont(q).within_group(annual_pay()) for q in (0.25, 0.5, 0.75))
+                  *(func.percentile_cont(q).within_group(Job.annual_pay_middle) for q in (0.25, 0.5, 0.75))
                   ).select_from(Job)
     if join is not None:
         stmt = stmt.join(*join)
@@ -146,7 +138,7 @@ _SEP = "\x1f"  # between a job's credentials (or specialties) as SQLite gathers 
 def _float_pay():
     # A float as SQLite computes it: as Numeric, SQLAlchemy made a Decimal of every value
     # (a third of reading a year of jobs).
-    return type_coerce(annual_pay(), Float)
+    return type_coerce(Job.annual_pay_middle, Float)
 
 
 def _split_sqlite(s: Slice, dimensions: tuple[str, ...]) -> dict[str | None, dict[str, Pay]]:

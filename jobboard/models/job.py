@@ -11,6 +11,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    case,
+    exists,
+    func,
     or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
@@ -190,13 +193,69 @@ class Job(db.Model):
     def preferred_credentials(self) -> list[str]:
         return self.credentials_where(PREFERRED)
 
+    # Who qualifies: the one rule, in Python and in SQL. A coder holding any of the required
+    # credentials qualifies, or anyone when none is required; preferred ones are a plus.
+
+    def qualifies_with(self, held) -> bool:
+        required = self.required_credentials
+        return not required or bool(set(held or ()) & set(required))
+
     @property
+    def qualifying_credentials(self) -> list[str]:
+        """The credentials with which a coder qualifies (what the search filter matches)."""
+        return self.required_credentials or sorted(vocab.CREDENTIALS)
+
+    @classmethod
+    def qualifies_with_any(cls, held):
+        """SQL: jobs a coder holding any of `held` qualifies for. Asked of each job through
+        its credentials' key (job_id, credential): as `id IN (...) OR id NOT IN (...)`
+        PostgreSQL read every required credential into a hash and scanned every job, even
+        when a code had narrowed the search to a few thousand (100,000 postings, E11.9 and
+        CRC: 159 -> 56 ms a statement)."""
+        required = (JobCredential.job_id == cls.id, JobCredential.requirement == REQUIRED)
+        return or_(exists().where(*required, JobCredential.credential.in_(held)),
+                   ~exists().where(*required))
+
+    # Pay on one yearly scale (hourly x HOURS_PER_YEAR): the one definition, in Python and in
+    # SQL. The pay filter and the "highest pay" sort read the top of the range (the bottom
+    # when no top is posted); pay figures read its middle.
+
+    @hybrid_property
     def annual_salary_min(self) -> int | None:
         return annual_pay(self.salary_min, self.salary_period)
 
-    @property
+    @annual_salary_min.expression
+    def annual_salary_min(cls):
+        return _annual_sql(cls.salary_min, cls.salary_period)
+
+    @hybrid_property
     def annual_salary_max(self) -> int | None:
         return annual_pay(self.salary_max, self.salary_period)
+
+    @annual_salary_max.expression
+    def annual_salary_max(cls):
+        return _annual_sql(cls.salary_max, cls.salary_period)
+
+    @hybrid_property
+    def annual_pay_top(self) -> int | None:
+        top = self.annual_salary_max
+        return top if top is not None else self.annual_salary_min
+
+    @annual_pay_top.expression
+    def annual_pay_top(cls):
+        return func.coalesce(cls.annual_salary_max, cls.annual_salary_min)
+
+    @hybrid_property
+    def annual_pay_middle(self) -> float | None:
+        low = self.salary_min if self.salary_min is not None else self.salary_max
+        high = self.salary_max if self.salary_max is not None else self.salary_min
+        return None if low is None else annual_pay((low + high) / 2, self.salary_period)
+
+    @annual_pay_middle.expression
+    def annual_pay_middle(cls):
+        low = func.coalesce(cls.salary_min, cls.salary_max)
+        high = func.coalesce(cls.salary_max, cls.salary_min)
+        return _annual_sql((low + high) / 2, cls.salary_period)
 
 
 # PostgreSQL only: the full-text vector of search_text in a generated column, with a GIN
@@ -225,6 +284,10 @@ def annual_pay(amount: Decimal | None, period: str | None) -> int | None:
         return None
     factor = vocab.HOURS_PER_YEAR if period == "hour" else 1
     return int(amount * factor)
+
+
+def _annual_sql(amount, period):
+    return case((period == "hour", amount * vocab.HOURS_PER_YEAR), else_=amount)
 
 
 class JobCode(db.Model):

@@ -12,7 +12,6 @@ from jobboard.codes.formats import CPT, code_prefixes
 from jobboard.extensions import db
 from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models import job as job_model
-from jobboard.search.filters import qualifying_credentials
 from jobboard.search.sql import among
 
 _MARKUP = re.compile(r"[*_`#>\[\]()]+")
@@ -66,7 +65,7 @@ def document(job: "Job | JobRow") -> dict:
         "specialties": job.specialty_slugs,
         "specialty_names": [vocab.SPECIALTIES[s] for s in job.specialty_slugs],
         "credentials": creds,
-        "qualifying_credentials": qualifying_credentials(job),
+        "qualifying_credentials": job.qualifying_credentials,
         "setting": job.setting,
         "setting_name": vocab.SETTINGS.get(job.setting, job.setting),
         "work_mode": job.work_mode,
@@ -75,7 +74,7 @@ def document(job: "Job | JobRow") -> dict:
         "state": job.state,
         "state_name": vocab.US_STATES.get(job.state or "", None),
         "employment_type": job.employment_type,
-        "salary_annual_max": job.annual_salary_max or job.annual_salary_min,
+        "salary_annual_max": job.annual_pay_top,
         "published_at": _timestamp(job.published_at),
         "expires_at": _timestamp(job.expires_at),
         "listing": listing(job),
@@ -120,13 +119,11 @@ class JobRow:
     required_credentials: list[str]
     preferred_credentials: list[str]
 
-    @property
-    def annual_salary_min(self) -> int | None:
-        return job_model.annual_pay(self.salary_min, self.salary_period)
-
-    @property
-    def annual_salary_max(self) -> int | None:
-        return job_model.annual_pay(self.salary_max, self.salary_period)
+    # The Job model's pay rules, read from these plain columns.
+    annual_salary_min = property(job_model.Job.__dict__["annual_salary_min"].fget)
+    annual_salary_max = property(job_model.Job.__dict__["annual_salary_max"].fget)
+    annual_pay_top = property(job_model.Job.__dict__["annual_pay_top"].fget)
+    qualifying_credentials = job_model.Job.qualifying_credentials
 
 
 _COLUMNS = ("id", "title", "description", "code_meanings", "setting", "work_mode", "city",

@@ -75,10 +75,6 @@ def _fetch(statement: str, params: tuple) -> list[tuple]:
             cursor.close()
 
 
-def _annual(column):
-    return case((Job.salary_period == "hour", column * vocab.HOURS_PER_YEAR), else_=column)
-
-
 def _tagged_codes(*where):
     return Job.id.in_(select(JobCode.job_id).where(*where))
 
@@ -139,8 +135,7 @@ def conditions(query: JobQuery, now: datetime) -> list:
         if values := query.filters.get(f.param):
             where.append(f.sql(values))
     if query.salary_min:
-        where.append(func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min))
-                     >= query.salary_min)
+        where.append(Job.annual_pay_top >= query.salary_min)
     if query.posted_within:
         where.append(Job.published_at >= now - timedelta(days=query.posted_within))
     if query.published_after:
@@ -180,7 +175,7 @@ def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = F
     if query.ranked_by_codes:
         order = [_codes_matched(query).desc(), *order]
     elif query.sort == "salary":
-        order = [func.coalesce(_annual(Job.salary_max), _annual(Job.salary_min), 0).desc(), *order]
+        order = [func.coalesce(Job.annual_pay_top, 0).desc(), *order]
     elif query.sort == "relevance" and query.words and db.engine.dialect.name == "postgresql":
         order = [func.ts_rank(_fts_vector(), func.plainto_tsquery(
             literal_column(f"'{FTS_CONFIG}'"), query.words)).desc(), *order]

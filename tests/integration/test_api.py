@@ -24,6 +24,13 @@ def test_the_openapi_document_is_valid_and_lists_every_endpoint(client):
     assert list(bad) == ["application/problem+json"]
     params = {p["name"] for p in doc["paths"]["/api/v1/jobs"]["get"]["parameters"]}
     assert {"q", "code", "specialty", "credential", "state", "salary_min", "page"} <= params
+    # Schemas are named as the API's models are, without spectree's hash of their module.
+    assert {"Job", "Listing", "JobsPage", "Reading", "Problem"} <= set(doc["components"]["schemas"])
+    assert not [name for name in doc["components"]["schemas"] if "." in name]
+    # The enums of the filter parameters come from the one filter table.
+    from jobboard.search.filters import BY_PARAM
+    modes = doc["components"]["schemas"]["JobsQuery"]["properties"]["work_mode"]["anyOf"][0]
+    assert modes["items"]["enum"] == list(BY_PARAM["work_mode"].vocabulary)
     index = client.get("/api/v1/").json
     assert {"method": "GET", "path": "/api/v1/jobs/{job_id}",
             "summary": "One job in full: any public job, and your own company's others with "
@@ -98,6 +105,20 @@ def test_a_job_in_full_with_validators_and_404_unless_public(app, client, catalo
     for hidden in (draft_id, pending_id, 10**9):
         r = client.get(f"/api/v1/jobs/{hidden}")
         assert r.status_code == 404 and r.mimetype == "application/problem+json"
+
+
+def test_a_search_hit_and_the_full_job_say_the_same_facts(app, client, search):
+    """One serializer: the facts a listing and a full job share are written once, so the
+    hit a search returns and the job's own address agree on every one of them."""
+    from jobboard.api import models as m
+    with app.app_context():
+        make.job(make.employer(), title="Cardiology coder", codes="93000", work_mode="hybrid",
+                 city="Austin", state="TX", salary_min=30, salary_max=40, salary_period="hour")
+    [hit] = client.get("/api/v1/jobs?q=93000").json["hits"]
+    full = client.get(f"/api/v1/jobs/{hit['id']}").json
+    shared = set(m.JobFacts.model_fields)
+    assert {k: hit[k] for k in shared} == {k: full[k] for k in shared}
+    assert full["salary_annual_max"] == 40 * 2080 and hit["salary_period"] == "hour"
 
 
 def test_search_pages_link_to_their_neighbours(app, client):
