@@ -119,6 +119,9 @@ class Config:
     RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN", "120 per minute")  # API writes
     RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "300 per minute")  # page and API
     RATELIMIT_HEADERS_ENABLED = True
+    # A limit's store that fails (Redis unreachable) lets the request through, logged: the
+    # store's outage is not the visitor's fault, and must not take search or login down.
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "codeboard")
 
     SESSION_COOKIE_HTTPONLY = True

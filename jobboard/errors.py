@@ -5,8 +5,6 @@ from flask import Flask, Response, current_app, make_response, render_template, 
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from jobboard.limits import TooManySearches
-
 
 class InvalidInput(Exception):
     """Input a user can fix; `errors` maps a form field to its messages."""
@@ -74,14 +72,11 @@ def register_errorhandlers(app: Flask) -> None:
         # friendly wording (a library's description, such as the rate limiter's "10 per 1
         # minute", is not).
         ours = (e.code == 403 and e.description != type(e).description) or \
-            isinstance(e, TooManySearches) or bool(getattr(getattr(e, "limit", None),
-                                                           "error_message", None))
+            bool(getattr(getattr(e, "limit", None), "error_message", None))
         specific = e.description if ours else None
         response = make_response(_page(e.code or 500, e.name,
                                        specific or messages.get(e.code, e.description or e.name)))
-        if retry_after := getattr(e, "retry_after", None):  # the search limit's 429
-            response.headers["Retry-After"] = str(retry_after)
-        return response
+        return response  # a limit's 429 gets Retry-After from Flask-Limiter
 
     @app.errorhandler(500)
     def server_error(e):

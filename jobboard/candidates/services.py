@@ -186,10 +186,10 @@ def meili_filter(query: CandidateQuery) -> list:
 
 
 def _meili_ids(query: CandidateQuery) -> tuple[list[int], int]:
-    from jobboard.search.client import search_index
+    from jobboard.search.client import search
     sort = {"recent": ["updated_at:desc"], "years": ["years:desc", "updated_at:desc"]}.get(
         query.sort)
-    result = search_index("coders").search(query.words, {
+    result = search("coders", query.words, {
         "filter": meili_filter(query), "page": query.page, "hitsPerPage": PER_PAGE,
         **({"sort": sort} if sort else {})})
     return [h["id"] for h in result["hits"]], result.get("totalHits", 0)

@@ -122,8 +122,9 @@ class Job(db.Model):
         return self.status == PUBLISHED and (self.expires_at is None or self.expires_at > now)
 
     @is_open.expression
-    def is_open(cls, now: datetime | None = None):
-        now = now or utcnow()
+    def is_open(cls, now=None):
+        if now is None:  # `now` may be a bound parameter, which has no truth value
+            now = utcnow()
         return and_(cls.status == PUBLISHED, or_(cls.expires_at.is_(None), cls.expires_at > now))
 
     @hybrid_property

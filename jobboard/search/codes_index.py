@@ -13,7 +13,7 @@ from jobboard.search.client import (
     client,
     configured,
     index_uid,
-    search_index,
+    search,
     wait,
 )
 from jobboard.search.sync import TaskFailed, check_task, index_exists
@@ -85,12 +85,11 @@ def lookup(q: str, limit: int = 20) -> tuple[list[dict], bool]:
 
 
 def _meili_lookup(q: str, limit: int) -> list[dict]:
-    index = search_index("codes")
     ref = recognise(q)
     if ref:  # a whole code: exactly that code, never a neighbour by typo
-        result = index.search("", {"filter": f'code = "{ref.code}"', "limit": limit})
+        result = search("codes", "", {"filter": f'code = "{ref.code}"', "limit": limit})
     else:
-        result = index.search(q, {"limit": limit})
+        result = search("codes", q, {"limit": limit})
     return [{"system": h["system"], "code": h["code"], "title": h.get("title"),
              "kind": h["kind"]} for h in result["hits"]]
 

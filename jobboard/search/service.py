@@ -117,7 +117,7 @@ def meili_search(query: JobQuery, hydrate: bool = True) -> SearchPage:
     now = utcnow()
     queries, attributes = search_requests(query, now, search_client.index_uid("jobs"),
                                           listings=not hydrate)
-    reply = search_client.search_client().http.start_post("multi-search", {"queries": queries})
+    reply = search_client.multi_search(queries)
     # While Meilisearch searches, the API reads which jobs' documents may be behind the
     # database (the page loads each hit's row after the reply instead).
     behind = sql.jobs_behind_index() if not hydrate else None
