@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from jobboard.extensions import db, limiter
 
-
 DAY = timedelta(days=1)
 
 
