@@ -45,7 +45,10 @@ QUERIES = {
 # printed and written, but it moves with how fast Meilisearch is on the machine, not with
 # the app (README, "The p50 target, decided").
 TARGETS = {"app_above_relay_p50_max_ms": 3.0, "throughput_share_min": 0.25,
-           "reindex_vs_raw_max": 1.2}
+           "reindex_vs_raw_max": 1.2,
+           # A published job is pushed to the index by the worker (the web request only
+           # queues the task): found by search within a second at p95 (issue 24).
+           "publish_to_searchable_p95_max_ms": 1000}
 FIRST_RATIO = 1.5  # app/raw p50, reported beside the targets
 WRK_SECONDS = 10  # each load run is bounded in time, on loopback only
 WRK_CONNECTIONS = 8
@@ -147,10 +150,17 @@ def main() -> None:
     # from one address never reaches it.
     env = {"DATABASE_URL": db_url, "MEILI_URL": meili.url, "MEILI_MASTER_KEY": key,
            "MEILI_INDEX_PREFIX": "bench_", "SECRET_KEY": "bench", "RESUME_DIR": str(tmp),
-           "RATELIMIT_SEARCH": "10000000 per minute"}
+           "RATELIMIT_SEARCH": "10000000 per minute", "HUEY_DB": str(tmp / "huey.sqlite3")}
+    # This process queues tasks where the run's worker reads them (as the web processes do).
+    from huey.storage import SqliteStorage
+
+    from jobboard.queue import huey
+    huey.storage = SqliteStorage("codeboard", filename=env["HUEY_DB"])
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "MEILI_URL": meili.url,
                       "MEILI_MASTER_KEY": key, "MEILI_INDEX_PREFIX": "bench_",
-                      "SECRET_KEY": "bench", "RESUME_DIR": str(tmp), "MEILI_TIMEOUT": 30})
+                      "SECRET_KEY": "bench", "RESUME_DIR": str(tmp), "MEILI_TIMEOUT": 30,
+                      # the freshness samples publish more than a company's daily allowance
+                      "JOBS_PER_COMPANY_PER_DAY": 1_000_000})
     result: dict = {"jobs": args.jobs, "seed": args.seed, "database": db_url.split(":")[0],
                     "when": datetime.now(timezone.utc).isoformat(), "cores": os.cpu_count()}
     servers: list[subprocess.Popen] = []
@@ -325,13 +335,18 @@ def main() -> None:
                                 "app_rps": round(app_rps), "meili_rps": round(meili_rps),
                                 "app_share_of_meili": round(app_rps / meili_rps, 3)}
 
-        # Freshness: from the employer pressing Publish to the job being found by search.
+        # Freshness: from the employer pressing Publish to the job being found by search. The
+        # publish queues the push; the worker, as `make run` starts it, sends it.
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
+                                  cwd=ROOT, env={**os.environ, **env},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        servers.append(worker)
         fresh = []
         with app.app_context():
             from jobboard.jobs import services as job_services
             from jobboard.models import User
             employer = db.session.scalar(select(User).where(User.role == "employer").limit(1))
-            for i in range(args.fresh):
+            for i in range(args.fresh + 1):  # the first waits for the worker to start: untimed
                 word = f"freshness{i}x{secrets.token_hex(3)}"
                 draft = job_services.create_job(employer.company, employer, job_services.JobFields(
                     title=f"Coder {word}", description="Measuring publish to searchable.",
@@ -342,9 +357,10 @@ def main() -> None:
                 while not session.get(f"http://127.0.0.1:{ports['app']}/api/v1/jobs",
                                       params={"q": word}, timeout=30).json()["hits"]:
                     if time.perf_counter() - t > 30:
-                        raise RuntimeError("a published job did not become searchable in 30 s")
+                        raise RuntimeError("a published job did not become searchable in 30 s:"
+                                           " is the worker running (flask worker)?")
                 fresh.append((time.perf_counter() - t) * 1000)
-        result["freshness"] = summary(fresh)
+        result["freshness"] = summary(fresh[1:])
 
         app_master = servers[0]
         workers = [int(p) for p in subprocess.run(
@@ -370,6 +386,8 @@ def main() -> None:
         "app_vs_meili_p50_worst": worst_p50,
         "app_vs_meili_p50_first_target": FIRST_RATIO,
         "met": {"latency_above_relay": worst_above <= TARGETS["app_above_relay_p50_max_ms"],
+                "freshness": result["freshness"]["p95_ms"]
+                <= TARGETS["publish_to_searchable_p95_max_ms"],
                 "throughput": result["throughput"]["app_share_of_meili"]
                 >= TARGETS["throughput_share_min"],
                 "reindex": result["indexing"]["reindex_vs_raw"] <= TARGETS["reindex_vs_raw_max"]}}
@@ -425,7 +443,9 @@ def print_table(r: dict) -> None:
           f"{verdict(met['latency_above_relay'])}); throughput {t['app_share_of_meili']:.0%} "
           f"(>= {g['throughput_share_min']:.0%}: {verdict(met['throughput'])}); reindex "
           f"x{r['indexing']['reindex_vs_raw']} (<= x{g['reindex_vs_raw_max']}: "
-          f"{verdict(met['reindex'])})")
+          f"{verdict(met['reindex'])}); publish -> searchable p95 "
+          f"{r['freshness']['p95_ms']} ms (<= {g['publish_to_searchable_p95_max_ms']} ms: "
+          f"{verdict(met['freshness'])})")
     print(f"for reference: app/raw p50 x{g['app_vs_meili_p50_worst']} at worst (issue 7's "
           f"first target was x{g['app_vs_meili_p50_first_target']}; see bench/README.md)")
 
