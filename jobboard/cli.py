@@ -166,10 +166,11 @@ def register(app: Flask) -> None:
     codes = AppGroup("codes", help="The code catalog.")
 
     @codes.command("load")
-    @click.option("--skip-icd10cm", is_flag=True, help="Only our CPT/HCPCS/PCS reference data.")
+    @click.option("--skip-icd10cm", is_flag=True,
+                  help="Only our CPT/HCPCS/PCS reference data (no ICD-10-CM or PCS code sets).")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the catalog has entries.")
     def codes_load(skip_icd10cm: bool, if_empty: bool):
-        """Load our reference data and the ICD-10-CM code set (idempotent)."""
+        """Load our reference data, ICD-10-CM and ICD-10-PCS (idempotent)."""
         import time
 
         from jobboard.codes import catalog
@@ -182,6 +183,10 @@ def register(app: Flask) -> None:
             changed = catalog.reference_fingerprint() != before
             click.echo("The code catalog is already loaded"
                        + ("; our reference data was updated." if changed else "."))
+            if not db.session.scalar(select(CatalogCode.id).where(
+                    CatalogCode.source == catalog.PCS_SOURCE).limit(1)):  # loaded before PCS
+                _load_pcs(catalog)
+                changed = True
             _index_codes(only_if_missing=not changed)  # or the search server's data was reset
             _refresh_jobs(systems=["CPT", "HCPCS", "ICD-10-PCS"] if changed else None,
                           only_missing=not changed)  # else: jobs saved before meanings existed
@@ -192,6 +197,7 @@ def register(app: Flask) -> None:
             with click.progressbar(length=catalog.ICD10CM_ENTRIES, label="Loading ICD-10-CM") as bar:
                 loaded = catalog.load_icd10cm(progress=bar.update)
             click.echo(f"ICD-10-CM entries: {loaded}")
+            _load_pcs(catalog)
         _index_codes()
         _refresh_jobs()
         click.echo(f"Done in {time.perf_counter() - t:.1f} s.")
@@ -216,6 +222,11 @@ def register(app: Flask) -> None:
             click.echo(f"  ... and {len(report.rejected) - 100} more")
         _index_codes()
         _refresh_jobs([system])
+
+    def _load_pcs(catalog):
+        with click.progressbar(length=catalog.PCS_CODES, label="Loading ICD-10-PCS") as bar:
+            loaded = catalog.load_icd10pcs(progress=bar.update)
+        click.echo(f"ICD-10-PCS codes ({catalog.PCS_YEAR}, sections 0 and 1): {loaded}")
 
     def _refresh_jobs(systems: list[str] | None = None, only_missing: bool = False):
         """Jobs carry what their codes mean: recompute it and re-index them."""

@@ -167,7 +167,8 @@ def catalog(_app):
     with _app.app_context():
         first = (loader.load_reference_data(), loader.load_icd10cm())
         second = (loader.load_reference_data(), loader.load_icd10cm())
-    return {"first": first, "second": second}
+        pcs = loader.load_icd10pcs()  # once: test_codes.py reloads some of its tables
+    return {"first": first, "second": second, "pcs": pcs}
 
 
 @pytest.fixture

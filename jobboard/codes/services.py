@@ -61,6 +61,13 @@ class CodeInfo:
     billable: bool | None = None  # ICD-10-CM: a leaf code, valid on a claim
     inherited: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (from, kind, notes)
     neighbours: list[Crumb] = field(default_factory=list)  # ranges beside the code's range
+    # ICD-10-PCS: each of the seven characters (character, axis, value), the root
+    # operation's definition, and the codes that differ by one character, by axis
+    axes: list[tuple[str, str, str]] = field(default_factory=list)
+    root_definition: str | None = None
+    root_explanation: str | None = None
+    one_apart: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    pcs_gap: str | None = None  # why a PCS code has no title here
 
     @property
     def range(self) -> Crumb | None:
@@ -125,6 +132,8 @@ def describe(ref: CodeRef) -> CodeInfo:
                           if (a.notes or {}).get(name)]
     elif ancestors:
         info.neighbours = neighbour_ranges(ref.system, ancestors[-1])
+    if ref.system == ICD10PCS:
+        _describe_pcs(info, own)
     if ref.system == CPT:
         info.notice = AMA_LICENSED_NOTICE if own is not None and own.licensed else AMA_NOTICE
     specialties: list[str] = []
@@ -135,6 +144,43 @@ def describe(ref: CodeRef) -> CodeInfo:
     template = current_app.config["CODE_REFERENCE_URLS"].get(ref.system)
     info.reference_url = template.format(code=ref.code) if template else None
     return info
+
+
+PCS_AXES_SHOWN = (3, 4, 5, 6)  # body part, approach, device, qualifier: the same table
+PCS_PER_AXIS = 12
+
+
+def _describe_pcs(info: "CodeInfo", own: CatalogCode | None) -> None:
+    """Each character of a PCS code explained, and the codes one character away (other
+    approaches, the other side, other devices), from the loaded CMS tables."""
+    from jobboard.codes.catalog import PCS_SECTIONS_BUNDLED, PCS_YEAR
+    code = info.ref.code
+    if own is None or not (own.notes or {}).get("axes"):
+        section = enclosing_ranges(info.ref)
+        name = section[0].title if section else code[0]
+        info.pcs_gap = (
+            f"{code} is not in the {PCS_YEAR} ICD-10-PCS tables we load."
+            if code[0] in PCS_SECTIONS_BUNDLED and _loaded(ICD10PCS) else
+            f"Titles of ICD-10-PCS section {code[0]} ({name}) are not loaded: the bundled "
+            f"CMS {PCS_YEAR} tables cover sections 0 (Medical and Surgical) and 1 "
+            "(Obstetrics). An operator can add CMS's own code file with "
+            "`flask codes import --system ICD-10-PCS`.")
+        return
+    info.axes = [tuple(a) for a in own.notes["axes"]]
+    info.root_definition = own.notes.get("root_definition")
+    info.root_explanation = own.notes.get("root_explanation")
+    table = code[:3]
+    rows = db.session.execute(select(CatalogCode.code, CatalogCode.notes).where(
+        CatalogCode.system == ICD10PCS, CatalogCode.code >= table,
+        CatalogCode.code < table + "~", CatalogCode.code != code,
+        or_(*(CatalogCode.code.like(code[:i] + "_" + code[i + 1:]) for i in PCS_AXES_SHOWN)))
+    ).all()
+    for i in PCS_AXES_SHOWN:
+        apart = sorted((c, (notes or {}).get("axes", [[]] * 7)[i][2:3] or [c[i]])
+                       for c, notes in rows if c[:i] == code[:i] and c[i + 1:] == code[i + 1:])
+        if apart:
+            info.one_apart.append((info.axes[i][1], [(c, label[0])
+                                                     for c, label in apart[:PCS_PER_AXIS]]))
 
 
 def neighbour_ranges(system: str, narrow: CatalogCode) -> list[Crumb]:
@@ -167,7 +213,7 @@ def related_codes(ref: CodeRef, own, ancestors) -> list[tuple[str, str | None]]:
             CatalogCode.system == ICD10CM, CatalogCode.parent_code == parent,
             CatalogCode.code != ref.code).order_by(CatalogCode.code).limit(MAX_LISTED)).all()
         return [(c, t) for c, t in rows]
-    if not ancestors:
+    if not ancestors or ref.system == ICD10PCS:  # PCS: the codes one character away instead
         return []
     narrow = ancestors[-1]
     # Codes in the range that we know of: licensed imports and the codes jobs are tagged with.
