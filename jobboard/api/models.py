@@ -135,12 +135,30 @@ class FilterFromWords(BaseModel):
                                              "word searched as a word.")
 
 
+class CodeTarget(BaseModel):
+    system: str
+    code: str = Field(description="A code, a prefix (every code under it) or a range.")
+
+
+class Meaning(BaseModel):
+    """A term of the board's clinical vocabulary among the words (afib, heart attack,
+    Avastin): what it means and the codes it points at. Jobs whose codes mean it are found."""
+    typed: str
+    means: str
+    codes: list[CodeTarget]
+    reading: str = Field(description='As the page says it: "afib, read as atrial '
+                                     'fibrillation (I48)".')
+    also: str | None = Field(description="What else the short form can mean (MI: the state "
+                                         "Michigan).")
+
+
 class Reading(BaseModel):
     """How the query was read, as the search page shows it."""
     filters_from_words: list[FilterFromWords]
     summary: str
     parts: list[ReadingPart]
     modifiers: list[str]
+    meanings: list[Meaning]
     suggestions: list[Suggestion]
     no_open_jobs_for: list[str]
     nearest_family: NearestFamily | None
@@ -205,6 +223,9 @@ class CodeHit(BaseModel):
     system: str
     code: str
     title: str | None = None
+    kind: str | None = None
+    why: str | None = Field(None, description='Why it matched: "the code itself", "afib, '
+                            'read as atrial fibrillation (I48)", "its title has each word".')
     url: str | None
 
 
@@ -217,6 +238,33 @@ class CodesQuery(BaseModel):
     q: str | None = Field(None, max_length=100, pattern=NO_NUL,
                           description="A code, part of one, or words.")
     limit: int | None = Field(None, ge=1, description="At most 50.")
+
+
+class CaseIn(BaseModel):
+    text: str = Field(max_length=2000, description='A short case note in plain text, e.g. '
+                      '"65 y/o M with NSTEMI, s/p PCI with DES to LAD, hx HTN, CKD 3". '
+                      'Leave out names and record numbers.')
+
+
+class CaseCandidate(BaseModel):
+    code: str
+    kind: str = Field(description="code, category (every code under it) or range")
+    title: str | None
+    phrase: str = Field(description="The words of the note it came from.")
+    reading: str
+    open_jobs: int
+    url: str | None
+
+
+class CaseSystem(BaseModel):
+    system: str
+    candidates: list[CaseCandidate]
+
+
+class CaseCodes(BaseModel):
+    disclaimer: str
+    understood: list[str] = Field(description="Words read that name no code (hx, s/p).")
+    systems: list[CaseSystem]
 
 
 class CodeCrumb(BaseModel):

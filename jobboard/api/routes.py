@@ -17,6 +17,7 @@ from spectree.utils import get_model_key
 
 from jobboard.api import models as m
 from jobboard.api import tokens
+from jobboard.codes import case
 from jobboard.codes import services as code_services
 from jobboard.codes.formats import CodeRef, recognise
 from jobboard.errors import Conflict, InvalidInput, problem
@@ -179,6 +180,12 @@ def reading_json(read: reading.Reading, query) -> dict:
                    "without": without(p.remove_q)}
                   for p in read.parts],
         "modifiers": read.modifiers,
+        "meanings": [{"typed": m.found.typed, "means": m.found.term.means,
+                      "codes": [{"system": t.system, "code": t.code}
+                                for t in m.found.term.targets],
+                      "reading": m.text,
+                      "also": (f"the state {m.state[1]}" if m.state else m.found.term.also_text)}
+                     for m in read.meanings],
         "suggestions": [{"message": s.message,
                          "did_you_mean": [{"code": code, "system": "ICD-10-CM",
                                            "url": search_url(q=q)}
@@ -271,6 +278,23 @@ def codes():
         hit["url"] = url_for("codes.page", code=hit["code"], _external=True) \
             if recognise(hit["code"]) else None
     return {"hits": hits, "degraded": degraded}
+
+
+@bp.post("/codes/case")
+@documented("codes", json=m.CaseIn, HTTP_200=m.CaseCodes, HTTP_400=m.Problem,
+            HTTP_422=m.Problem)
+def case_codes():
+    """Candidate codes for a short case note (plain text), per system, each with the phrase
+    it came from and the open jobs needing it: codes to look up, not codes to bill. The note
+    is sent in the body, never in the address."""
+    body, error = _body(m.CaseIn)
+    if error:
+        return error
+    if (bad := case.CASE_NOTE.problem(body.text)) is not None or not body.text.strip():
+        return problem(422, "The case note is not valid.", errors=[
+            {"pointer": "#/text", "detail": bad or "Send a case note of a few words."}])
+    return case.as_json(case.read_case(body.text),
+                        lambda code: url_for("codes.page", code=code, _external=True))
 
 
 @bp.get("/codes/<code>")

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
+from jobboard.codes import vocabulary
 from jobboard.codes.catalog import ranges_around
 from jobboard.codes.formats import CPT, ICD10CM, CodeRef
 from jobboard.extensions import db
@@ -52,6 +53,8 @@ class Meanings:
                 lines.append(f"{ref.code}: {summary}")
             for term in (notes or {}).get("inclusion_terms", [])[:6]:
                 lines.append(f"{ref.code}: {term}")
+        for entry in vocabulary.terms_for(ref.system, ref.code):  # what coders write for it
+            lines.append(f"{ref.code}: {', '.join(entry.terms)} ({entry.means})")
         if ref.system == ICD10CM:
             parent = own[2] if own else ref.code[:3] if ref.code[:3] != ref.code else None
             seen = {ref.code}

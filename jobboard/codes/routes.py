@@ -1,7 +1,9 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from jobboard.codes import case as case_codes
 from jobboard.codes import services
 from jobboard.codes.formats import ICD10CM, SYSTEMS, recognise, split_codes, with_dot
+from jobboard.codes.forms import CaseForm
 from jobboard.insights import services as insights
 from jobboard.pagination import page_number
 from jobboard.search.codes_index import lookup
@@ -15,6 +17,16 @@ def lookup_page():
     hits, degraded = lookup(q, limit=50)
     return render_template("codes/lookup.html", q=q, hits=hits, degraded=degraded,
                            systems=services.SYSTEM_NAMES)
+
+
+@bp.route("/codes/case", methods=["GET", "POST"])
+def case():
+    """A short case note in, candidate codes out. The note is posted, never put in the
+    address (addresses end up in logs and histories)."""
+    form = CaseForm()
+    reading = case_codes.read_case(form.note.data) if form.validate_on_submit() else None
+    return render_template("codes/case.html", form=form, reading=reading,
+                           disclaimer=case_codes.DISCLAIMER, systems=services.SYSTEM_NAMES)
 
 
 @bp.get("/codes/preview")

@@ -7,7 +7,8 @@ some. Pure reads: no request, no session.
 """
 from dataclasses import dataclass, field
 
-from jobboard.codes import cached
+from jobboard import vocab
+from jobboard.codes import cached, vocabulary
 from jobboard.codes.cached import Known
 from jobboard.codes.formats import HCPCS, ICD10CM, CodeRef, code_prefixes, with_dot
 from jobboard.codes.services import nearby_icd, open_job_count
@@ -32,10 +33,28 @@ class Suggestion:
 
 
 @dataclass
+class Meaning:
+    """A term of the vocabulary among the words: "afib, read as atrial fibrillation (I48)",
+    and for a short form that also names a state (MI), the search for that state instead."""
+    found: vocabulary.Found
+    q_without: str  # the query without the term
+
+    @property
+    def text(self) -> str:
+        return self.found.reading
+
+    @property
+    def state(self) -> tuple[str, str] | None:
+        code = self.found.term.also_state
+        return (code, vocab.US_STATES[code]) if code in vocab.US_STATES else None
+
+
+@dataclass
 class Reading:
     parts: list[Part] = field(default_factory=list)
     modifiers: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    meanings: list[Meaning] = field(default_factory=list)
     # When nothing matched: (code, code page exists) and the nearest family with open jobs.
     empty_codes: list[str] = field(default_factory=list)
     nearest_family: tuple[str, int] | None = None  # (prefix, open jobs)
@@ -125,6 +144,12 @@ def read(query: JobQuery, total: int) -> Reading:
                 f"tagged with codes, and a job that bills {term.value} takes its modifiers.")
     if query.words:
         reading.parts.append(Part(f"matching {query.words}", "words", word_q))
+        for found in vocabulary.find(query.words):
+            rest = vocabulary.tokens(query.q)
+            typed = vocabulary.tokens(found.typed)
+            at = next((i for i in range(len(rest)) if rest[i:i + len(typed)] == typed), None)
+            without = rest if at is None else rest[:at] + rest[at + len(typed):]
+            reading.meanings.append(Meaning(found, " ".join(without)))
     upper = [t.upper() for t in query.tokens]
     for token in query.dotless:
         reading.suggestions.append(_did_you_mean_dotted(query, token, upper.index(token)))

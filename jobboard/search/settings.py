@@ -1,6 +1,5 @@
 """The jobs index settings, as code. Applied before any document is added."""
-import re
-
+from jobboard.codes import vocabulary
 from jobboard.search.filters import FILTERS
 
 EQUALITY = {"facetSearch": False, "filter": {"equality": True, "comparison": False}}
@@ -8,64 +7,11 @@ COMPARISON = {"facetSearch": False, "filter": {"equality": True, "comparison": T
 
 FACETS = (*(f.attribute for f in FILTERS), "codes")
 
-# The field's usual abbreviations. Meilisearch treats these both ways.
-SYNONYMS = {
-    "e/m": ["evaluation and management"],
-    "em": ["evaluation and management"],
-    "heme/onc": ["hematology oncology"],
-    "hem/onc": ["hematology oncology"],
-    "hemonc": ["hematology oncology"],
-    "heme": ["hematology"],
-    "onc": ["oncology"],
-    "hcc": ["risk adjustment"],
-    "cdi": ["clinical documentation integrity"],
-    "asc": ["ambulatory surgery center"],
-    "ed": ["emergency department"],
-    "er": ["emergency department"],
-    "drg": ["diagnosis related group"],
-    "ip": ["inpatient"],
-    "op": ["outpatient"],
-    "profee": ["professional fee"],
-    # What coders and clinicians write instead of the catalog's titles, which the jobs' code
-    # meanings carry (tests/integration/test_meanings.py checks a sample).
-    "aml": ["acute myeloid leukemia", "acute myeloblastic leukemia"],
-    "cml": ["chronic myeloid leukemia"],
-    "cll": ["chronic lymphocytic leukemia"],
-    "bmt": ["bone marrow transplant", "bone marrow"],
-    "sct": ["stem cell transplant", "stem cell"],
-    "hsct": ["stem cell transplant", "stem cell"],
-    "chf": ["congestive heart failure", "heart failure"],
-    "copd": ["chronic obstructive pulmonary disease"],
-    "ckd": ["chronic kidney disease"],
-    "esrd": ["end stage renal disease"],
-    "t2dm": ["type 2 diabetes mellitus"],
-    "dm2": ["type 2 diabetes mellitus"],
-    "htn": ["hypertension"],
-    "afib": ["atrial fibrillation"],
-    "cad": ["coronary artery disease"],
-    "cabg": ["coronary artery bypass"],
-    "pci": ["percutaneous coronary intervention"],
-    "cva": ["cerebral infarction", "stroke"],
-    "dvt": ["deep vein thrombosis"],
-    "uti": ["urinary tract infection"],
-    "gerd": ["gastro-esophageal reflux disease"],
-    "tka": ["total knee arthroplasty"],
-    "tha": ["total hip arthroplasty"],
-    "orif": ["open reduction internal fixation"],
-    "egd": ["esophagogastroduodenoscopy"],
-    "mri": ["magnetic resonance imaging"],
-}
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def expand_synonym(word: str) -> list[list[str]]:
-    """A typed word and what the synonyms say it means, each as the words it is made of:
-    the database search's reading of SYNONYMS (Meilisearch applies them itself).
-    `hem/onc` -> [["hem", "onc"], ["hematology", "oncology"]]."""
-    word = word.casefold()
-    return [_WORD.findall(word) or [word],
-            *(_WORD.findall(phrase) for phrase in SYNONYMS.get(word, []))]
+# What coders and clinicians write for what codes mean (afib, heart attack, Avastin), from the
+# one vocabulary (codes/vocabulary.py), applied one way by Meilisearch: the jobs' code meanings
+# carry the catalog's titles, so `afib` finds I48 jobs.
+SYNONYMS = vocabulary.synonyms()
+expand_synonym = vocabulary.expansions
 
 
 JOBS = {

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 
 from jobboard import vocab
+from jobboard.codes import vocabulary
 from jobboard.codes.formats import CPT, prefix_systems
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -166,13 +167,26 @@ def _fts_vector():
 
 def words_condition(words: str):
     """Every word somewhere in the job's text (title, description, company, place, labels,
-    code meanings): full-text search on PostgreSQL, a scan elsewhere."""
+    code meanings): full-text search on PostgreSQL, a scan elsewhere. A term of the
+    vocabulary may be found as what it means ("heart attack" or "myocardial infarction"),
+    as Meilisearch's synonyms find it."""
+    parts = vocabulary.alternatives(words)[:8]
     if db.engine.dialect.name == "postgresql":
-        return _fts_vector().op("@@")(
-            func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), words))
+        if all(len(p) == 1 for p in parts):  # the plain query, as the GIN index is built for
+            return _fts_vector().op("@@")(
+                func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), words))
+        query = None
+        for part in parts:
+            either = None
+            for phrase in part:
+                one = func.plainto_tsquery(literal_column(f"'{FTS_CONFIG}'"), phrase)
+                either = one if either is None else either.op("||")(one)
+            query = either if query is None else query.op("&&")(either)
+        return _fts_vector().op("@@")(query)
     # A quoted word ("remote", searched as a word rather than read as a filter) is the word.
-    return and_(*(Job.search_text.ilike(f"%{w.replace('%', '').replace('_', '')}%")
-                  for w in (w.strip('"') for w in words.split()[:8]) if w))
+    return and_(*(or_(*(and_(*(Job.search_text.ilike(f"%{w.replace('%', '').replace('_', '')}%")
+                               for w in phrase.split())) for phrase in part))
+                  for part in parts))
 
 
 def search_jobs(query: JobQuery, now: datetime | None = None, degraded: bool = False,

@@ -83,7 +83,7 @@ def test_abbreviations_coders_write_work_as_synonyms(app, client, catalog, searc
 def imported_hcpcs(app, tmp_path):
     """A licensed HCPCS file to import; the session's shared catalog is restored after."""
     rows = tmp_path / "hcpcs.csv"
-    rows.write_text("code,title\nJ9395,\"Injection, fulvestrant, 25 mg\"\n")
+    rows.write_text("code,title\nJ9395,\"Injection, fulvestrant (teva), 25 mg\"\n")
     yield rows
     with app.app_context():
         db.session.execute(delete(CatalogCode).where(CatalogCode.system == "HCPCS",
@@ -93,7 +93,10 @@ def imported_hcpcs(app, tmp_path):
 
 def test_licensed_titles_imported_later_reach_the_jobs(engine, app, client, runner,
                                                        imported_hcpcs):
-    assert _titles(client, "fulvestrant") == set()
+    # The vocabulary knows J9395 as fulvestrant (Faslodex); the licensed title's own words
+    # ("Injection, fulvestrant (teva), 25 mg") reach the job only with the import.
+    assert _titles(client, "fulvestrant") == {"Breast oncology coder"}
+    assert _titles(client, "teva") == set()
     result = runner.invoke(args=["codes", "import", str(imported_hcpcs), "--system", "HCPCS"])
     assert result.exit_code == 0, result.output
     assert "Updated the code meanings of 2 jobs" in result.output  # the HCPCS-tagged ones
@@ -101,7 +104,7 @@ def test_licensed_titles_imported_later_reach_the_jobs(engine, app, client, runn
         with app.app_context():
             from jobboard.search import sync
             assert sync.pending_count() == 0  # pushed, and done only after its task succeeded
-    assert _titles(client, "fulvestrant") == {"Breast oncology coder"}
+    assert _titles(client, "teva") == {"Breast oncology coder"}
 
 
 def test_the_search_text_is_indexed_for_full_text_search_on_postgresql(ctx):
