@@ -16,6 +16,7 @@ from jobboard.textrules import TextRule
 
 CASE_NOTE = TextRule(2_000, lines=True)
 SYSTEM_ORDER = (ICD10CM, ICD10PCS, CPT, HCPCS)
+PER_TERM = 4  # candidates of one system for one term of the note
 DISCLAIMER = ("These are codes to look up, not codes to bill: read each code's page and the "
               "official guidelines, and code from the full documentation.")
 
@@ -62,10 +63,13 @@ def read_case(text: str) -> CaseReading:
     for f in found:
         if not f.term.targets:
             reading.understood.append(f.reading)
-    for hit in vocabulary_hits(found):
-        phrase = hit["why"].split(", read as ", 1)[0]
-        candidates.append(Candidate(hit["system"], hit["code"], hit["title"], phrase,
-                                    hit["why"], kind=hit["kind"]))
+    for f in found:
+        shown: dict[str, int] = {}
+        for hit in vocabulary_hits([f]):
+            if shown.get(hit["system"], 0) < PER_TERM:  # NSTEMI: a few codes, not a table
+                shown[hit["system"]] = shown.get(hit["system"], 0) + 1
+                candidates.append(Candidate(hit["system"], hit["code"], hit["title"],
+                                            f.typed, hit["why"], kind=hit["kind"]))
     for token in vocabulary.tokens(text):  # codes written in the note as codes
         ref = recognise(token)
         if ref is None or (ref.system == ICD10CM and cached.known(ICD10CM, ref.code) is None):
