@@ -19,7 +19,7 @@ from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS
 
 DATA = Path(__file__).parent / "data" / "vocabulary.csv"
 MAX_TERM_WORDS = 4
-_TOKEN = re.compile(r"[a-z0-9]+(?:[/&'.\-][a-z0-9]+)*", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+(?:[/&'.\-][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,8 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
             else:
                 parts.append((words[i],))
                 i += 1
-    return parts
+    # Only signs ("²", "++"): searched as typed, as before the vocabulary read them.
+    return parts or [(w,) for w in (text or "").replace('"', " ").split()]
 
 
 def _contains(target: Target, system: str, code: str) -> bool:
