@@ -207,7 +207,8 @@ def register(app: Flask) -> None:
     @click.option("--system", required=True, type=click.Choice(["CPT", "HCPCS", "ICD-10-PCS"]))
     @click.option("--source", default=None, help="Name of the licensed source (default: file name).")
     def codes_import(path: str, system: str, source: str | None):
-        """Import code descriptors from a licensed CSV file (columns: code, title[, summary])."""
+        """Import code descriptors: a CSV file (columns: code, title[, summary]) or CMS's
+        text file (a code and its title a line, e.g. icd10pcs_codes_2026.txt)."""
         from pathlib import Path
 
         from jobboard.codes import catalog

@@ -19,6 +19,11 @@ import time
 from limits.storage import Storage
 
 _PRUNE_EVERY = 1000  # increments per connection between deletions of expired counters
+# Flask-Limiter reads a counter back right after counting a hit (for the X-RateLimit headers
+# of the same response): within this many seconds a thread answers from what its own
+# increment returned, instead of two more statements (measured: 270 us of a search's SQLite
+# work, a third of it those two reads).
+_READ_BACK_S = 0.05
 
 
 class SqliteStorage(Storage):
@@ -51,24 +56,37 @@ class SqliteStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
         conn = self._db()
-        (value,) = conn.execute(
+        value, expires_at = conn.execute(
             "INSERT INTO counter (key, value, expires_at) VALUES (?1, ?2, ?3) "
             "ON CONFLICT (key) DO UPDATE SET "
             "value = CASE WHEN expires_at <= ?4 THEN excluded.value ELSE value + ?2 END, "
             "expires_at = CASE WHEN expires_at <= ?4 THEN excluded.expires_at "
-            "ELSE expires_at END RETURNING value",
+            "ELSE expires_at END RETURNING value, expires_at",
             (key, amount, now + expiry, now)).fetchone()
+        self._local.last = (key, value, expires_at, now)
         self._local.hits += 1
         if self._local.hits % _PRUNE_EVERY == 0:
             conn.execute("DELETE FROM counter WHERE expires_at <= ?", (now,))
         return value
 
+    def _just_counted(self, key: str):
+        last = getattr(self._local, "last", None)
+        now = time.time()
+        if last is not None and last[0] == key and now - last[3] < _READ_BACK_S \
+                and last[2] > now:
+            return last
+        return None
+
     def get(self, key: str) -> int:
+        if (last := self._just_counted(key)) is not None:
+            return last[1]
         row = self._db().execute("SELECT value FROM counter WHERE key = ? AND expires_at > ?",
                                  (key, time.time())).fetchone()
         return row[0] if row else 0
 
     def get_expiry(self, key: str) -> float:
+        if (last := self._just_counted(key)) is not None:
+            return last[2]
         now = time.time()
         row = self._db().execute("SELECT expires_at FROM counter WHERE key = ? AND "
                                  "expires_at > ?", (key, now)).fetchone()
@@ -82,7 +100,9 @@ class SqliteStorage(Storage):
             return False
 
     def reset(self) -> int | None:
+        self._local.last = None
         return self._db().execute("DELETE FROM counter").rowcount
 
     def clear(self, key: str) -> None:
+        self._local.last = None
         self._db().execute("DELETE FROM counter WHERE key = ?", (key,))

@@ -283,7 +283,8 @@ class ImportReport:
 
 
 def import_descriptors(path: str | Path, system: str, source: str) -> ImportReport:
-    """Load a licensed descriptor file (CSV with code,title[,summary]); all or nothing per row.
+    """Load a descriptor file (CSV with code,title[,summary], or CMS's text format: a code
+    and its title a line, as in icd10pcs_codes_2026.txt); all or nothing per row.
 
     Rows whose code does not fit the system's format, or that lack a title, are rejected
     with their line number; the rest are loaded (replacing earlier imports of those codes).
@@ -291,13 +292,19 @@ def import_descriptors(path: str | Path, system: str, source: str) -> ImportRepo
     report = ImportReport()
     pattern = PATTERNS[system]
     with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
+        # CMS publishes ICD-10-PCS (and ICD-10-CM) as text: "0016070 Bypass Cerebral ..."
+        # a line, the code, a space, the long title.
+        lines = (f"{code},\"{title.strip().replace(chr(34), chr(34) * 2)}\""
+                 for code, _, title in (line.partition(" ") for line in f if line.strip()))
+        text = str(path).endswith(".txt")
+        reader = csv.DictReader(lines, fieldnames=["code", "title"]) if text else \
+            csv.DictReader(f)
         missing = {"code", "title"} - {(n or "").strip().lower() for n in reader.fieldnames or []}
         if missing:
             raise ValueError(f"the file needs the columns code and title (missing: "
                              f"{', '.join(sorted(missing))})")
         rows: dict[str, dict] = {}
-        for line, raw in enumerate(reader, start=2):
+        for line, raw in enumerate(reader, start=1 if text else 2):
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             code, title = normalise(row.get("code", "")), row.get("title", "")
             if not pattern.match(code):

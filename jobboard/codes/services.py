@@ -155,7 +155,9 @@ def _describe_pcs(info: "CodeInfo", own: CatalogCode | None) -> None:
     approaches, the other side, other devices), from the loaded CMS tables."""
     from jobboard.codes.catalog import PCS_SECTIONS_BUNDLED, PCS_YEAR
     code = info.ref.code
-    if own is None or not (own.notes or {}).get("axes"):
+    if own is not None and not (own.notes or {}).get("axes"):
+        return  # imported from CMS's own file: its title, without the tables' axes
+    if own is None:
         section = enclosing_ranges(info.ref)
         name = section[0].title if section else code[0]
         info.pcs_gap = (

@@ -131,6 +131,9 @@ def test_candidate_search_reads_codes_and_meanings_as_job_search_does(
     assert found(q="leukemia") == [onc.id]
     assert found(q="hem/onc") == [onc.id]
     assert found(q="fibrillation") == [cardio.id]
+    # what coders write for their codes, from the one vocabulary (issue 25)
+    assert found(q="afib") == [cardio.id] and found(q="aml") == [onc.id]
+    assert found(q="bone marrow transplant") == [onc.id]
     assert found(q="C92 leukemia") == [onc.id] and found(q="93000 leukemia") == []
     for typed, dotted in (("C9200", "C92.00"), ("E119", "E11.9")):
         # C9200 has a HCPCS code's shape (searched as such, no coder lists it); E119 has

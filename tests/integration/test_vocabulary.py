@@ -177,3 +177,22 @@ def test_case_to_codes_refuses_what_is_not_a_note(client, catalog, browser):
     page = browser.submit("/codes/case", {"note": ""}).get_data(as_text=True)
     assert "Write or paste a short case note." in page
     assert recognise("I21.4")  # the example's code is a code
+
+
+def test_cms_pcs_text_file_fills_a_section_the_package_lacks(app, client, runner, catalog,
+                                                            tmp_path):
+    """CMS's own code file, a code and its long title a line, imported by an operator."""
+    path = tmp_path / "icd10pcs_codes_2026.txt"
+    path.write_text("BW03ZZZ Plain Radiography of Chest\nBW0IZZZ bad code here\n")
+    try:
+        result = runner.invoke(args=["codes", "import", str(path), "--system", "ICD-10-PCS"])
+        assert result.exit_code == 0, result.output
+        assert "Loaded 1 ICD-10-PCS codes; rejected 1." in result.output
+        assert "line 2: BW0IZZZ: not a ICD-10-PCS code" in result.output
+        page = client.get("/codes/BW03ZZZ").get_data(as_text=True)
+        assert "Plain Radiography of Chest" in page and "are not loaded" not in page
+    finally:
+        with app.app_context():
+            db.session.execute(CatalogCode.__table__.delete().where(
+                CatalogCode.code == "BW03ZZZ"))
+            db.session.commit()
