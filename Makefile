@@ -46,6 +46,7 @@ bench: setup
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null) \
 	  || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 	$(PY) bench/search.py
+	$(PY) bench/lookup.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

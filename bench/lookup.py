@@ -51,9 +51,10 @@ def main() -> None:
             from flask_migrate import upgrade
 
             from jobboard.codes import catalog
-            from jobboard.search import codes_index
+            from jobboard.search import codes_index, sync
             from jobboard.search.client import index_uid
             upgrade()
+            sync.setup()  # the indexes and the search key, as `make run` sets them up
             catalog.load_reference_data()
             with click.progressbar(length=catalog.ICD10CM_ENTRIES,
                                    label="Loading ICD-10-CM") as bar:

@@ -130,3 +130,15 @@ def parse_code_list(text: str | list[str]) -> list[CodeRef]:
     if bad:
         raise MalformedCodes(bad)
     return refs
+
+
+def after_prefix(prefix: str) -> str | None:
+    """The first code past every code starting with `prefix` (I21 -> I22, I29 -> I2A,
+    0DTJ4ZZ -> 0DTJ5), so `prefix <= code < after` is a range an index serves in any
+    collation (a LIKE prefix is not served on SQLite; punctuation such as '~' sorts apart
+    under PostgreSQL's linguistic collations). None: no code is past it."""
+    stem = prefix.upper().rstrip("Z")
+    if not stem:
+        return None
+    last = stem[-1]
+    return stem[:-1] + ("A" if last == "9" else chr(ord(last) + 1))

@@ -14,6 +14,7 @@ from jobboard.codes.formats import (
     ICD10CM,
     ICD10PCS,
     CodeRef,
+    after_prefix,
     family_of,
     normalise,
     recognise,
@@ -174,7 +175,7 @@ def _describe_pcs(info: "CodeInfo", own: CatalogCode | None) -> None:
     table = code[:3]
     rows = db.session.execute(select(CatalogCode.code, CatalogCode.notes).where(
         CatalogCode.system == ICD10PCS, CatalogCode.code >= table,
-        CatalogCode.code < table + "~", CatalogCode.code != code,
+        CatalogCode.code < after_prefix(table), CatalogCode.code != code,
         or_(*(CatalogCode.code.like(code[:i] + "_" + code[i + 1:]) for i in PCS_AXES_SHOWN)))
     ).all()
     for i in PCS_AXES_SHOWN:

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import or_, select
 
 from jobboard.codes import vocabulary
-from jobboard.codes.formats import recognise
+from jobboard.codes.formats import after_prefix, recognise
 from jobboard.extensions import db
 from jobboard.models import CatalogCode
 from jobboard.models import code as kinds
@@ -134,8 +134,12 @@ def _target_rows(target: vocabulary.Target) -> list:
         low, high = target.code.split("-")
         stmt = stmt.where(CatalogCode.code.between(low, high), CatalogCode.kind == kinds.CODE)
     else:
-        stmt = stmt.where(or_(CatalogCode.code == target.code,
-                              CatalogCode.code.startswith(target.code, autoescape=True)))
+        # The code and every code under it, within a range of the (system, code) index: a
+        # LIKE prefix alone is not served by the index on SQLite (it read all 167,000).
+        stmt = stmt.where(CatalogCode.code >= target.code,
+                          CatalogCode.code.startswith(target.code, autoescape=True))
+        if (after := after_prefix(target.code)) is not None:
+            stmt = stmt.where(CatalogCode.code < after)
     return list(db.session.scalars(stmt.order_by(
         (CatalogCode.kind != kinds.CODE), CatalogCode.code).limit(PER_TARGET)))
 
