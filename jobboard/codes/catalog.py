@@ -191,6 +191,11 @@ def load_icd10cm(batch: int = 5000, progress=None) -> int:
                      if kind == kinds.CHAPTER else []}
     rows = list(rows.values())
     db.session.execute(delete(CatalogCode).where(CatalogCode.system == ICD10CM))
+    return _insert_in_batches(rows, batch, progress)
+
+
+def _insert_in_batches(rows: list[dict], batch: int, progress) -> int:
+    """Insert catalog rows a batch at a time (the progress bar moves with each), commit."""
     for i in range(0, len(rows), batch):
         db.session.execute(insert(CatalogCode), rows[i:i + batch])
         if progress:
@@ -266,14 +271,8 @@ def load_icd10pcs(batch: int = 5000, progress=None, tables: tuple[str, ...] = ()
     # An operator's import of a code (CMS's own file) is kept over the bundled reading.
     imported = set(db.session.scalars(select(CatalogCode.code).where(
         CatalogCode.system == ICD10PCS, CatalogCode.kind == kinds.CODE)))
-    entries = [e for e in entries if e["code"] not in imported]
-    for i in range(0, len(entries), batch):
-        db.session.execute(insert(CatalogCode), entries[i:i + batch])
-        if progress:
-            progress(len(entries[i:i + batch]))
-    db.session.commit()
-    cached.forget()
-    return len(entries)
+    return _insert_in_batches([e for e in entries if e["code"] not in imported], batch,
+                              progress)
 
 
 @dataclass
