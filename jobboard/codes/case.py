@@ -1,7 +1,8 @@
 """Case to codes: candidate codes for a short case note, to look up (not to bill).
 
 "65 y/o M with NSTEMI, s/p PCI with DES to LAD, hx HTN, CKD 3" is read with the board's
-vocabulary (NSTEMI -> I21.4, PCI -> CPT 92920-92944 and PCS 0270-0273, CKD 3 -> N18.3) and
+vocabulary (NSTEMI -> I21.4, PCI -> CPT 92920-92944 and the PCS percutaneous coronary
+dilations, CKD 3 -> N18.3) and
 the codes typed in it (I10, 0DTJ4ZZ); each suggestion names the phrase it came from, the
 code's title, and how many open jobs need it. Retrieval over our catalog and vocabulary
 only: no network, no model.
@@ -41,10 +42,6 @@ class CaseReading:
     text: str
     by_system: dict[str, list[Candidate]] = field(default_factory=dict)
     understood: list[str] = field(default_factory=list)  # words read with no code (hx, s/p)
-
-    @property
-    def empty(self) -> bool:
-        return not self.by_system
 
 
 def _count(candidate: Candidate) -> int:
