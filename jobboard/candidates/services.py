@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from jobboard import textrules as rules
 from jobboard import vocab
-from jobboard.codes import cached
+from jobboard.codes import cached, vocabulary
 from jobboard.codes.formats import HCPCS, ICD10CM, message_for, with_dot
 from jobboard.codes.meanings import Meanings
 from jobboard.database import utcnow
@@ -28,7 +28,6 @@ from jobboard.numbers import read_whole
 from jobboard.search.coders_index import document, findable_profiles
 from jobboard.search.filters import BY_PARAM, any_of
 from jobboard.search.query import FAMILY_, ICD, RANGE_, CodeTerm, read_q
-from jobboard.search.settings import expand_synonym
 from jobboard.transactions import atomic
 
 log = logging.getLogger(__name__)
@@ -209,7 +208,10 @@ def _sql_ids(query: CandidateQuery) -> tuple[list[int], int]:
         stmt = stmt.where(CoderProfile.availability.in_(query.availability))
     order = {"years": [CoderProfile.years_experience.desc()]}.get(query.sort, [])
     stmt = stmt.order_by(*order, CoderProfile.updated_at.desc()).limit(5000)
-    words = [expand_synonym(w) for w in query.words.casefold().split()]
+    # Each part of the words with what the vocabulary says it means, read as job search's
+    # database fallback reads them ("heart attack" or "myocardial infarction").
+    words = [[vocabulary.words_of(phrase) or [phrase.casefold()] for phrase in part]
+             for part in vocabulary.alternatives(query.words)]
     meanings = Meanings()
 
     def has_codes(doc: dict) -> bool:

@@ -153,17 +153,8 @@ def synonyms() -> dict[str, list[str]]:
     return {form: meant for form, meant in table.items() if meant}
 
 
-def expansions(word: str) -> list[list[str]]:
-    """A typed word and what the vocabulary says it means, each as the words it is made of:
-    the database search's reading of the synonyms (Meilisearch applies them itself).
-    `hem/onc` -> [["hem", "onc"], ["hematology", "oncology"]]."""
-    word = word.casefold()
-    entry = by_term().get(tuple(tokens(word)))
-    return [_words(word) or [word], *(_words(m) for m in (entry.meanings if entry else ())
-                                      if m.casefold() != word)]
-
-
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """The words of a phrase for a substring match: `hem/onc` -> ["hem", "onc"]."""
     return re.findall(r"[^\W_]+", text.casefold())
 
 
@@ -174,7 +165,7 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
     parts: list[tuple[str, ...]] = []
     for chunk in re.split(r'("[^"]*")', text or ""):
         if chunk.startswith('"'):
-            parts += [(w,) for w in _words(chunk)]
+            parts += [(w,) for w in words_of(chunk)]
             continue
         words = _TOKEN.findall(chunk)
         found = {f.start: f for f in find(chunk)}

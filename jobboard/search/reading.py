@@ -144,8 +144,8 @@ def read(query: JobQuery, total: int) -> Reading:
                 f"tagged with codes, and a job that bills {term.value} takes its modifiers.")
     if query.words:
         reading.parts.append(Part(f"matching {query.words}", "words", word_q))
+        rest = vocabulary.tokens(query.q)
         for found in vocabulary.find(query.words):
-            rest = vocabulary.tokens(query.q)
             typed = vocabulary.tokens(found.typed)
             at = next((i for i in range(len(rest)) if rest[i:i + len(typed)] == typed), None)
             without = rest if at is None else rest[:at] + rest[at + len(typed):]

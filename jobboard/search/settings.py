@@ -11,7 +11,6 @@ FACETS = (*(f.attribute for f in FILTERS), "codes")
 # one vocabulary (codes/vocabulary.py), applied one way by Meilisearch: the jobs' code meanings
 # carry the catalog's titles, so `afib` finds I48 jobs.
 SYNONYMS = vocabulary.synonyms()
-expand_synonym = vocabulary.expansions
 
 
 JOBS = {
