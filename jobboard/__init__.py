@@ -68,6 +68,16 @@ def register_extensions(app: Flask) -> None:
         from jobboard.auth.services import load_session_user
         return load_session_user(session_id)
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        """To the login page, saying why when the session ended for a reason the user
+        should know (their company was suspended), else "Log in to continue"."""
+        from flask import flash, g, redirect, request
+        from flask_login import login_url
+        flash(g.get("session_ended") or login_manager.login_message,
+              "error" if g.get("session_ended") else login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, request.url))
+
     from jobboard import tasks
     tasks.init_app(app)
 
@@ -86,9 +96,10 @@ def register_blueprints(app: Flask) -> None:
     from jobboard.feeds.routes import bp as feeds
     from jobboard.insights.routes import bp as insights
     from jobboard.jobs.routes import bp as jobs
+    from jobboard.messages.routes import bp as messages
 
     for bp in (assets.bp, health.bp, auth, jobs, employers, coders, codes, api, api_docs,
-               alerts, feeds, admin, insights, candidates):
+               alerts, feeds, admin, insights, candidates, messages):
         app.register_blueprint(bp)
     if app.config.get("MAIL_DEV_INBOX"):
         from jobboard.mail.devinbox import bp as devmail

@@ -1,9 +1,12 @@
 """Form pieces shared by the feature packages."""
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField
+from wtforms import SelectChoice, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from jobboard import textrules as rules
 from jobboard.errors import InvalidInput
+from jobboard.textrules import Text
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -13,6 +16,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ConfirmForm(FlaskForm):
     """A form that is only a button: carries the CSRF token for a POST action."""
+
+
+class MessageForm(FlaskForm):
+    """A message in an application's conversation, from either side."""
+    body = TextAreaField("Your message",
+                         validators=[DataRequired("Write a message first."), Text(rules.MESSAGE)],
+                         description="The other side gets a mail with a link to this page. "
+                                     "Markdown works: **bold**, lists, links.")
 
 
 def show_errors(form: FlaskForm, error: InvalidInput) -> None:

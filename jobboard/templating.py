@@ -11,6 +11,7 @@ from jobboard import vocab
 from jobboard.coders.matching import match
 from jobboard.database import utcnow
 from jobboard.markdown import render_markdown
+from jobboard.messages import services as conversations
 from jobboard.models import application as ap
 from jobboard.search.filters import FILTERS
 
@@ -56,7 +57,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(markdown=render_markdown, money=money, pay=pay, place=place,
                                  date=date, breaks_after_slash=breaks_after_slash)
     app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow,
-                                 filters=FILTERS, fit=fit, code_url=code_url)
+                                 filters=FILTERS, fit=fit, code_url=code_url,
+                                 unread_messages=unread_messages)
 
 
 def code_url(code: str) -> str:
@@ -65,6 +67,14 @@ def code_url(code: str) -> str:
     prefix = g.get("_code_url") or g.setdefault("_code_url",
                                                 url_for("codes.page", code="0")[:-1])
     return prefix + quote(code, safe="!$&'()*+,/:;=@")  # as the route's converter quotes
+
+
+def unread_messages() -> int:
+    """Unread messages of the logged-in user's conversations, for the navigation (asked
+    once a request: the navigation is drawn twice, wide and folded)."""
+    if "_unread" not in g:
+        g._unread = conversations.unread_total(current_user)
+    return g._unread
 
 
 def fit(job):

@@ -293,6 +293,7 @@ def suspend_company(company: Company, admin: User, reason: str) -> int:
                 Application.job_id.in_([j.id for j in jobs]),
                 Application.status.not_in(ap.FINAL))):
             told += notify.job_removed(application, company.name)
+    notify.company_suspended(company, reason, len(jobs))
     record(admin, "company.suspend", company,
            f"Suspended {company.name}: {count_of(len(jobs), 'job')} removed, "
            f"{count_of(told, 'applicant')} told", reason,
@@ -311,6 +312,7 @@ def reinstate_company(company: Company, admin: User, reason: str = "") -> int:
     for job in jobs:
         job.status, job.status_before_removal = job.status_before_removal or st.DRAFT, None
         outbox.enqueue(job.id)
+    notify.company_reinstated(company, reason, len(jobs))
     record(admin, "company.reinstate", company,
            f"Reinstated {company.name}: {count_of(len(jobs), 'job')} restored", reason,
            jobs=[j.id for j in jobs])

@@ -121,10 +121,7 @@ def login():
         if user is None:
             form.form_errors.append("That email and password do not match an account.")
         elif not user.is_active:  # the password was right: the recruiter may know why
-            form.form_errors.append(
-                f"{user.company.name} is suspended from CodeBoard, so its recruiters cannot "
-                f"log in. Write to {current_app.config['SUPPORT_EMAIL']} if you think this "
-                "is a mistake.")
+            form.form_errors.append(services.suspended_message(user.company))
         elif not user.is_verified:
             services.unconfirmed_sign_in(user)
             form.form_errors.append(
@@ -140,6 +137,17 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """This session ends (its cookie, even a copy, no longer works); other devices stay."""
+    if ConfirmForm().validate_on_submit():
+        services.end_session(session.get("_user_id"))
+        logout_user()
+        flash("You are logged out.", "success")
+    return redirect(url_for("jobs.home"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
     if ConfirmForm().validate_on_submit():
         services.log_out_everywhere(current_user)
         logout_user()

@@ -3,10 +3,11 @@ passwords and addresses, notification preferences, and deleting an account."""
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,8 +24,10 @@ from jobboard.mail import outbox
 from jobboard.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     CoderProfile,
     Company,
+    EndedSession,
     Invitation,
     Resume,
     SavedJob,
@@ -156,17 +159,54 @@ def log_out_everywhere(user: User) -> None:
     db.session.commit()
 
 
+def end_session(session_id: str | None) -> None:
+    """Log out this one session: its nonce is recorded, so its cookie (or a copy of it) no
+    longer loads. Records older than any session cookie lives are dropped on the way."""
+    user_id, _, nonce = _session_parts(session_id)
+    if nonce:
+        now = utcnow()
+        db.session.execute(delete(EndedSession).where(EndedSession.ended_at < now - SESSION_MAX))
+        if db.session.get(EndedSession, nonce) is None:
+            db.session.add(EndedSession(nonce=nonce, user_id=user_id, ended_at=now))
+        db.session.commit()
+
+
+# The longest a login lives: the remember-me cookie's (Flask-Login's default of 365 days).
+SESSION_MAX = timedelta(days=366)
+
+
+def _session_parts(session_id: str | None) -> tuple[int, int, str | None]:
+    """(user id, version, nonce) of "user:version:nonce"; (0, 0, None) when malformed.
+    Sessions from before nonces ("user:version") have none."""
+    parts = (session_id or "").split(":")
+    if len(parts) not in (2, 3) or not parts[0].isdigit() or not parts[1].isdigit():
+        return 0, 0, None
+    return int(parts[0]), int(parts[1]), parts[2] if len(parts) == 3 and parts[2] else None
+
+
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's user loader: the id is "user:version"; an older version is logged out."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """Flask-Login's user loader: the id is "user:version:nonce"; an older version (logged
+    out everywhere since) or an ended nonce (logged out) does not load."""
+    user_id, version, nonce = _session_parts(session_id)
+    if not user_id or (nonce and db.session.get(EndedSession, nonce) is not None):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version) \
+    if user is not None and user.company is not None and user.company.is_suspended:
+        g.session_ended = suspended_message(user.company)  # said on the login page
+        return None
+    if user is None or not user.is_active or user.session_version != version \
             or not user.is_verified:
         # deleted, its company suspended, logged out everywhere since, or never confirmed
         return None
     return user
+
+
+def suspended_message(company) -> str:
+    """Why a suspended company's recruiter cannot log in (or was logged out), with the
+    reason the moderators gave."""
+    why = f" The reason given: {company.suspension_reason}." if company.suspension_reason else ""
+    return (f"{company.name} is suspended from CodeBoard, so its recruiters cannot log in.{why}"
+            f" Write to {current_app.config['SUPPORT_EMAIL']} if you think this is a mistake.")
 
 
 def password_problems(password: str) -> list[str]:
@@ -328,8 +368,20 @@ def reset_password(token: str, new_password: str) -> User:
     user.end_all_sessions()
     if not user.is_verified:
         user.email_verified_at = utcnow()  # the link reached this inbox: the address works
+    _tell_password_changed(user, "reset")
     db.session.commit()
+    outbox.kick()
     return user
+
+
+def _tell_password_changed(user: User, how: str) -> None:
+    """The notice after a change or a reset, with a link to reset it again: whoever did not
+    make the change gets their account back from it."""
+    token = tokens.make(RESET, {"u": user.id, "p": _password_fingerprint(user)})
+    outbox.queue("password_changed", user.email, "Your CodeBoard password was changed",
+                 "password_changed", recipient=user, how=how,
+                 reset_url=absolute_url("auth.reset_password", token=token),
+                 forgot_url=absolute_url("auth.forgot_password"))
 
 
 # ---------------------------------------------------------------- settings
@@ -342,7 +394,9 @@ def change_password(user: User, current: str, new: str) -> User:
     _check_password_rules(new, "new_password")
     user.set_password(new)
     user.end_all_sessions()  # the caller logs this session in again
+    _tell_password_changed(user, "changed")
     db.session.commit()
+    outbox.kick()
     return user
 
 
@@ -389,7 +443,7 @@ def delete_account(user: User, password: str) -> None:
 
     A coder's profile, resumes (files too), saved searches and saved jobs go; their
     applications stay with their employers as "withdrawn, account deleted", with no cover
-    letter, resume or name. An employer's jobs belong to the company and stay.
+    letter, resume, messages or name. An employer's jobs belong to the company and stay.
     """
     if not user.check_password(password or ""):
         raise InvalidInput({"password": ["That is not your password."]})
@@ -412,6 +466,9 @@ def delete_account(user: User, password: str) -> None:
     db.session.execute(update(Invitation).where(Invitation.coder_id == user.id,
                                                 Invitation.status == inv.SENT)
                        .values(status=inv.DECLINED, responded_at=utcnow()))
+    if user.is_coder:  # what a coder wrote goes with them; a recruiter's is the company's
+        db.session.execute(delete(ApplicationMessage)
+                           .where(ApplicationMessage.author_id == user.id))
     db.session.execute(delete(SavedSearch).where(SavedSearch.user_id == user.id))
     db.session.execute(delete(SavedJob).where(SavedJob.user_id == user.id))
     db.session.execute(delete(Resume).where(Resume.owner_id == user.id))

@@ -6,7 +6,9 @@ from jobboard.candidates import services as candidates
 from jobboard.coders import services
 from jobboard.coders.forms import ProfileForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.forms import ConfirmForm, show_errors
+from jobboard.forms import ConfirmForm, MessageForm, show_errors
+from jobboard.messages import routes as messages
+from jobboard.messages import services as conversations
 from jobboard.models import Application
 from jobboard.models import application as ap
 from jobboard.pagination import page_number
@@ -46,7 +48,8 @@ def profile():
 def applications():
     pagination = services.applications_page(current_user, page_number())
     return render_template("coders/applications.html", pagination=pagination,
-                           labels=ap.STATUS_LABELS,
+                           labels=ap.STATUS_LABELS, unread=conversations.unread_counts(
+                               current_user, [a.id for a in pagination.items]),
                            waiting=candidates.waiting_count(current_user))
 
 
@@ -57,11 +60,30 @@ def _own(application_id: int) -> Application:
         abort(404)
 
 
+def _application_page(application: Application, form: MessageForm | None = None,
+                      status: int = 200):
+    """The application with its conversation; opening it (not a refused message) reads the
+    thread."""
+    if form is None:
+        conversations.mark_read(application, current_user)
+    return render_template("coders/application.html", application=application,
+                           labels=ap.STATUS_LABELS, final=ap.FINAL,
+                           thread=conversations.thread(application),
+                           message_form=form or MessageForm(formdata=None)), status
+
+
 @bp.get("/coder/applications/<int:application_id>")
 @coder_required
 def application(application_id: int):
-    return render_template("coders/application.html", application=_own(application_id),
-                           labels=ap.STATUS_LABELS, final=ap.FINAL)
+    return _application_page(_own(application_id))
+
+
+@bp.post("/coder/applications/<int:application_id>/messages")
+@coder_required
+def message(application_id: int):
+    application = _own(application_id)
+    return messages.send(application, "coders.application",
+                         lambda form: _application_page(application, form, 400))
 
 
 @bp.route("/coder/applications/<int:application_id>/withdraw", methods=["GET", "POST"])

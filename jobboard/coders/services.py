@@ -174,6 +174,7 @@ def apply(job: Job, coder: User, cover_letter: str,
         db.session.flush()  # a racing twin's row makes this (or the commit) fail
         accept_invitation(application)
         notify.new_application(application)
+        notify.application_sent(application)
         db.session.commit()
     except IntegrityError:
         # Two submissions raced past the check above; the unique constraint kept one, and

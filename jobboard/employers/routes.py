@@ -7,10 +7,12 @@ from jobboard.auth.decorators import employer_required
 from jobboard.employers import services
 from jobboard.employers.forms import ApiTokenForm, CompanyForm, StatusForm
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
-from jobboard.forms import ConfirmForm, show_errors
+from jobboard.forms import ConfirmForm, MessageForm, show_errors
 from jobboard.jobs import services as job_services
 from jobboard.jobs.forms import CloseJobForm, JobForm
 from jobboard.jobs.routes import code_titles
+from jobboard.messages import routes as messages
+from jobboard.messages import services as conversations
 from jobboard.models import Job
 from jobboard.models import application as ap
 from jobboard.models import job as st
@@ -163,20 +165,41 @@ def applicants(job_id: int):
     job = own_job(job_id)
     status = request.args.get("status")
     pagination = services.applicants_page(job, current_user, status, _page_arg())
+    unread = conversations.unread_counts(current_user, [a.id for a in pagination.items])
     return render_template("employers/applicants.html", job=job, pagination=pagination,
-                           status=status, labels=ap.STATUS_LABELS)
+                           status=status, labels=ap.STATUS_LABELS, unread=unread)
+
+
+def _employers_application(application_id: int):
+    try:
+        return services.get_application_for_employer(application_id, current_user)
+    except NotAllowed:
+        abort(404)
+
+
+def _status_form(app_) -> StatusForm:
+    form = StatusForm()
+    form.status.choices = [SelectChoice(s, ap.STATUS_LABELS[s])
+                           for s in ap.EMPLOYER_MOVES[app_.status]]
+    return form
+
+
+def _application_page(app_, form: StatusForm, message_form: MessageForm | None = None,
+                      status: int = 200):
+    """The application with its conversation; opening it (not a refused message) reads the
+    thread."""
+    if message_form is None:
+        conversations.mark_read(app_, current_user)
+    return render_template("employers/application.html", application=app_, form=form,
+                           message_form=message_form or MessageForm(formdata=None),
+                           thread=conversations.thread(app_), labels=ap.STATUS_LABELS), status
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
 @employer_required
 def application(application_id: int):
-    try:
-        app_ = services.get_application_for_employer(application_id, current_user)
-    except NotAllowed:
-        abort(404)
-    form = StatusForm()
-    form.status.choices = [SelectChoice(s, ap.STATUS_LABELS[s])
-                           for s in ap.EMPLOYER_MOVES[app_.status]]
+    app_ = _employers_application(application_id)
+    form = _status_form(app_)
     if form.validate_on_submit():
         try:
             services.move_application(app_, current_user, form.status.data, form.message.data)
@@ -185,8 +208,15 @@ def application(application_id: int):
         else:
             flash(f"Moved to {ap.STATUS_LABELS[app_.status]}.", "success")
         return redirect(url_for("employers.application", application_id=app_.id))
-    return render_template("employers/application.html", application=app_, form=form,
-                           labels=ap.STATUS_LABELS)
+    return _application_page(app_, form)
+
+
+@bp.post("/applications/<int:application_id>/messages")
+@employer_required
+def message(application_id: int):
+    app_ = _employers_application(application_id)
+    return messages.send(app_, "employers.application",
+                         lambda form: _application_page(app_, _status_form(app_), form, 400))
 
 
 @bp.route("/company", methods=["GET", "POST"])

@@ -1,7 +1,12 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 from jobboard.models.alert import AlertSent, SavedJob, SavedSearch
 from jobboard.models.api_token import ApiToken
-from jobboard.models.application import Application, ApplicationEvent
+from jobboard.models.application import (
+    Application,
+    ApplicationEvent,
+    ApplicationMessage,
+    ApplicationRead,
+)
 from jobboard.models.code import CatalogCode
 from jobboard.models.company import Company
 from jobboard.models.invitation import Invitation
@@ -10,10 +15,11 @@ from jobboard.models.mail import MailOutbox, WorkerHeartbeat
 from jobboard.models.moderation import AuditEntry, BannedDomain, JobReport
 from jobboard.models.outbox import SearchOutbox
 from jobboard.models.resume import Resume
-from jobboard.models.user import CoderProfile, User
+from jobboard.models.user import CoderProfile, EndedSession, User
 
 __all__ = [
-    "AlertSent", "ApiToken", "Application", "ApplicationEvent", "AuditEntry", "BannedDomain", "CatalogCode",
-    "CoderProfile", "Company", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
+    "AlertSent", "ApiToken", "Application", "ApplicationEvent", "ApplicationMessage",
+    "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode", "CoderProfile", "Company",
+    "EndedSession", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
     "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

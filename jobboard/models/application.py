@@ -54,6 +54,20 @@ class Application(db.Model):
     events: Mapped[list["ApplicationEvent"]] = relationship(
         cascade="all, delete-orphan", order_by="ApplicationEvent.id"
     )
+    messages: Mapped[list["ApplicationMessage"]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicationMessage.id")
+
+    def is_party(self, user) -> bool:
+        """The one rule of who takes part in an application: its coder, or a recruiter of
+        the job's company. Only they see it and its conversation."""
+        return bool(user is not None and getattr(user, "is_authenticated", False)
+                    and (user.id == self.coder_id or self.job.is_managed_by(user)))
+
+    @property
+    def takes_messages(self) -> bool:
+        """Either side may still write: not withdrawn (the coder left it; a deleted account
+        withdraws every open application)."""
+        return self.status != WITHDRAWN
 
     @property
     def may_reapply(self) -> bool:
@@ -75,3 +89,29 @@ class ApplicationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ApplicationMessage(db.Model):
+    """A message in an application's conversation: from the coder, or from a recruiter of
+    the job's company. Status changes (with their notes) are shown in the same thread from
+    ApplicationEvent; these are what either side writes between them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)  # Markdown, rendered sanitised
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    author: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ApplicationRead(db.Model):
+    """When a user last read an application's conversation: what came after is unread. One
+    row per reader, so each of a company's recruiters has their own."""
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ REMOVED = "removed"  # taken off the site with its company's suspension
 STATUSES = (DRAFT, PENDING, PUBLISHED, CLOSED, FILLED, EXPIRED, REMOVED)
 # Seen only by the company's own recruiters (and admins).
 PRIVATE = (DRAFT, PENDING, REMOVED)
+RENEWAL_WINDOW = timedelta(days=7)  # renewing is offered (and reminded of) this near expiry
 
 STATUS_LABELS = {DRAFT: "Draft", PENDING: "Waiting for review", PUBLISHED: "Published",
                  CLOSED: "Closed", FILLED: "Filled", EXPIRED: "Expired",
@@ -168,6 +169,15 @@ class Job(db.Model):
     @property
     def can_renew(self) -> bool:
         return self.status in (PUBLISHED, EXPIRED)
+
+    def renewal_due(self, now: datetime | None = None) -> bool:
+        """Renewal is offered when it matters: the job expired, or expires within
+        RENEWAL_WINDOW (when the reminder mail goes). Renewing earlier is allowed, not
+        offered."""
+        if not self.can_renew:
+            return False
+        now = now or utcnow()
+        return not self.is_open(now) or self.expires_at <= now + RENEWAL_WINDOW
 
     def display_status(self, now: datetime | None = None) -> str:
         if self.status == PUBLISHED and not self.is_open(now):

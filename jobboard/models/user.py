@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -55,8 +56,10 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The login session's id: a session made before the version changed no longer loads."""
-        return f"{self.id}:{self.session_version}"
+        """A new login session's id (Flask-Login asks once per login): "user:version:nonce".
+        A session made before the version changed no longer loads (log out everywhere);
+        the nonce names this one session, so logging out ends it alone (EndedSession)."""
+        return f"{self.id}:{self.session_version}:{secrets.token_urlsafe(12)}"
 
     def end_all_sessions(self) -> None:
         self.session_version = (self.session_version or 1) + 1
@@ -106,3 +109,12 @@ class CoderProfile(db.Model):
 
     user: Mapped[User] = relationship(back_populates="profile", foreign_keys=[user_id])
     resume: Mapped["Resume | None"] = relationship(foreign_keys=[resume_id])  # noqa: F821
+
+
+class EndedSession(db.Model):
+    """A login session that logged out: its cookie, even copied before, no longer loads.
+    Rows older than the longest a session cookie lives are pruned at each logout."""
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    ended_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -5,6 +5,7 @@ Every notification can be turned off per user (settings page, or one click from 
 """
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -23,14 +24,14 @@ UNSUBSCRIBE = "unsubscribe"
 KINDS = {"applications": "mail about new applications", "expiry": "job expiry reminders",
          "status": "mail when an application's status changes",
          "invitations": "invitations from employers (your profile is no longer findable)"}
-REMIND_BEFORE = timedelta(days=7)
+REMIND_BEFORE = st.RENEWAL_WINDOW  # the reminder goes when renewing is offered
 
 
 def unsubscribe_token(user: User, kind: str) -> str:
     return tokens.make(UNSUBSCRIBE, {"u": user.id, "k": kind})
 
 
-def _recruiters(company_id: int) -> list[User]:
+def recruiters(company_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
         User.company_id == company_id, User.role == EMPLOYER, User.deleted_at.is_(None))))
 
@@ -41,7 +42,7 @@ def job_reviewed(job: Job, outcome: str, note: str = "") -> None:
     subject = {"approved": f"Your job is live: {job.title}",
                "restored": f"Your job is back on CodeBoard: {job.title}",
                "rejected": f"Changes needed before your job goes live: {job.title}"}[outcome]
-    for user in _recruiters(job.company_id):
+    for user in recruiters(job.company_id):
         outbox.queue("job_reviewed", user.email, subject, "job_reviewed", recipient=user,
                      job=job, outcome=outcome, note=note,
                      job_url=absolute_url("jobs.detail", job_id=job.id),
@@ -65,7 +66,7 @@ def job_removed(application: Application, company_name: str) -> bool:
 def new_application(application: Application) -> None:
     """Tell the recruiters who want it at once; the daily-digest ones hear at the digest."""
     job = application.job
-    for user in _recruiters(job.company_id):
+    for user in recruiters(job.company_id):
         if user.notify_applications != INSTANT:
             continue
         outbox.queue("new_application", user.email, f"New application: {job.title}",
@@ -74,6 +75,32 @@ def new_application(application: Application) -> None:
                      application_url=absolute_url("employers.application",
                                                   application_id=application.id),
                      applicants_url=absolute_url("employers.applicants", job_id=job.id))
+
+
+def application_sent(application: Application) -> None:
+    """The coder's receipt: what was sent, to whom, and where to follow it."""
+    coder, job = application.coder, application.job
+    outbox.queue("application_sent", coder.email, f"Application sent: {job.title}",
+                 "application_sent", recipient=coder, job=job, company=job.company.name,
+                 resume=application.resume.filename if application.resume else None,
+                 application_url=absolute_url("coders.application",
+                                              application_id=application.id))
+
+
+def new_message(application: Application, message, author: User, reader: User) -> None:
+    """A message in an application's conversation, to one reader on the other side: the
+    message and a link to the thread (never the history)."""
+    job = application.job
+    if reader.id == application.coder_id:
+        sender = job.company.name
+        url = absolute_url("coders.application", application_id=application.id)
+    else:
+        sender = author.name
+        url = absolute_url("employers.application", application_id=application.id)
+    outbox.queue("application_message", reader.email,
+                 f"New message from {sender}: {job.title}", "application_message",
+                 recipient=reader, job=job, sender=sender, author=author.name,
+                 body=message.body, thread_url=url + "#conversation")
 
 
 def invited(invitation) -> None:
@@ -87,6 +114,24 @@ def invited(invitation) -> None:
                  job_url=absolute_url("jobs.detail", job_id=job.id),
                  invitations_url=absolute_url("candidates.invitations"),
                  profile_url=absolute_url("coders.profile"))
+
+
+def company_suspended(company, reason: str, jobs_removed: int) -> None:
+    """Every recruiter of the company hears of its suspension and why (not optional)."""
+    for user in recruiters(company.id):
+        outbox.queue("company_suspended", user.email,
+                     f"{company.name} is suspended from CodeBoard", "company_suspended",
+                     recipient=user, company=company.name, reason=reason,
+                     jobs_removed=jobs_removed,
+                     support=current_app.config["SUPPORT_EMAIL"])
+
+
+def company_reinstated(company, reason: str, jobs_restored: int) -> None:
+    for user in recruiters(company.id):
+        outbox.queue("company_reinstated", user.email,
+                     f"{company.name} is back on CodeBoard", "company_reinstated",
+                     recipient=user, company=company.name, reason=reason,
+                     jobs_restored=jobs_restored, login_url=absolute_url("auth.login"))
 
 
 def status_changed(application: Application, message: str | None) -> None:
@@ -171,7 +216,7 @@ def _tell_expiry(job: Job, stamp, now: datetime, template: str, subject: str) ->
     if not claimed:
         db.session.rollback()
         return False
-    for user in _recruiters(job.company_id):
+    for user in recruiters(job.company_id):
         if user.notify_expiry:
             outbox.queue(template, user.email, subject, template,
                          unsubscribe_token=unsubscribe_token(user, "expiry"), recipient=user,

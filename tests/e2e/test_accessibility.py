@@ -38,6 +38,24 @@ def test_candidate_search_and_invitations_have_no_axe_violations(new_page, app):
                                    f"/employer/candidates/{coder.id}/invite",
                                    "/employer/invitations"],
                   coder.email: ["/coder/invitations", "/coder/profile", f"/jobs/{job.id}"]}
+    _no_violations_when_logged_in(new_page, logins)
+
+
+def test_an_applications_conversation_and_the_inbox_have_no_axe_violations(new_page, app):
+    from jobboard.messages import services as conversations
+    with app.app_context():
+        employer = make.employer()
+        coder = make.coder()
+        application = make.apply(make.job(employer), coder)
+        conversations.post(application, employer, "Can you send your **CPC** number?")
+        conversations.post(application, coder, "Yes: it is on my resume.")
+        logins = {employer.email: [f"/employer/applications/{application.id}", "/messages"],
+                  coder.email: [f"/coder/applications/{application.id}", "/messages"]}
+    _no_violations_when_logged_in(new_page, logins)
+
+
+def _no_violations_when_logged_in(new_page, logins: dict[str, list[str]]) -> None:
+    """Log in as each address and run axe on each of its pages."""
     axe = Axe()
     for email, paths in logins.items():
         page = new_page()

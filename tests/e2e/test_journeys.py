@@ -4,7 +4,13 @@ import re
 from playwright.sync_api import expect
 
 from tests import factories as make
-from tests.e2e.steps import apply_with_resume, post_job, register_coder, register_employer
+from tests.e2e.steps import (
+    apply_with_resume,
+    open_mail,
+    post_job,
+    register_coder,
+    register_employer,
+)
 
 
 def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_path, search):
@@ -36,11 +42,25 @@ def test_employer_posts_coder_applies_employer_moves_to_interview(new_page, tmp_
         employer.get_by_role("link", name=re.compile("Download Jamie Coder resume.pdf")).click()
     assert download.value.suggested_filename == "Jamie Coder resume.pdf"
     employer.get_by_label("Move to").select_option("interview")
+    employer.get_by_label("Message to the coder").fill("Can you talk Tuesday at 10?")
     employer.get_by_role("button", name="Update status").click()
     expect(employer.get_by_text("Moved to Interview.")).to_be_visible()
 
-    coder.reload()
+    # The coder hears by mail, answers on the board; the employer reads it from the inbox.
+    open_mail(coder, "jamie@example.org", "Your application for Stem Cell Transplant Coder")
+    coder.get_by_role("link", name=re.compile(r"coder.applications.\d+")).click()
     expect(coder.get_by_text("Status: Interview")).to_be_visible()
+    expect(coder.get_by_text("Can you talk Tuesday at 10?")).to_be_visible()
+    coder.get_by_label("Your message").fill("Tuesday at 10 works for me.")
+    coder.get_by_role("button", name="Send message").click()
+    expect(coder.get_by_text("Message sent.")).to_be_visible()
+
+    employer.get_by_role("link", name="My jobs").click()
+    employer.get_by_role("link", name="Messages 1 unread").click()
+    employer.get_by_role("link", name=re.compile("Jamie Coder")).click()
+    expect(employer.get_by_text("Tuesday at 10 works for me.")).to_be_visible()
+    open_mail(employer, "dana@summit.example", "New message from Jamie Coder")
+    expect(employer.get_by_text("Tuesday at 10 works for me.")).to_be_visible()
 
 
 def test_a_malformed_code_is_pointed_out_on_the_form(new_page):
@@ -64,13 +84,19 @@ def test_search_by_code_pick_a_facet_open_the_job_follow_its_code(new_page, app,
         make.job(employer, title="Transplant coder", codes="38207")
     page = new_page()
     page.goto("/jobs")
+    facets = page.get_by_role("complementary", name="Narrow the results")
+    work_mode = facets.locator("#filters details").filter(
+        has=page.locator("summary", has_text="Work mode"))
     page.get_by_label("Search by code, specialty or words").fill("38206")
-    page.get_by_role("button", name="Search").click()
+    facets.get_by_text("Work mode").click()  # opened while the live search is on its way
     expect(page.get_by_role("heading", name="Jobs tagged 38206")).to_be_visible()
+    expect(work_mode).to_have_attribute("open", "")  # the redrawn filters keep it open
+    expect(page).to_have_url(re.compile(r"/jobs\?q=38206$"))  # no empty parameters
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/jobs\?q=38206$"))
     expect(page.get_by_text("2 jobs", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Transplant coder")).to_have_count(0)
 
-    facets = page.get_by_role("complementary", name="Narrow the results")
     facets.get_by_text("Work mode").click()
     facets.get_by_role("link", name="Remote").click()
     expect(page.get_by_text("1 job", exact=True)).to_be_visible()

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
+from jobboard.api import tokens
 from jobboard.candidates import services as candidates
 from jobboard.coders.services import ProfileFields, update_profile
+from jobboard.messages import services as conversations
 from tests import factories as make
 
 PHONE = {"width": 390, "height": 844}
@@ -29,7 +31,13 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
         update_profile(coder, ProfileFields(headline="Heme/onc coder", credentials=["CPC"],
                                             codes="38206, 38207, C92.00", findable=True))
         candidates.invite(employer, coder.id, job.id, "Your stem cell work fits our unit.")
-        application_id = make.apply(job, coder).id
+        application = make.apply(job, coder)
+        application_id = application.id
+        # A long unbroken word (a pasted link) in a message must wrap, not widen the page.
+        conversations.post(application, employer, "Our portal: https://careers.riverbend"
+                           "health.example/apply/hematology-oncology-stem-cell-coder-2026")
+        conversations.post(application, coder, "Thank you, **applied** there too.")
+        tokens.create_token(employer, "Applicant tracking system (Greenhouse) integration")
         coder_email, employer_email, job_id = coder.email, employer.email, job.id
         admin_email, company_id = make.admin().email, employer.company_id
         for _ in range(5):  # pay figures and charts on the code page and insights
@@ -39,14 +47,14 @@ def test_no_page_scrolls_sideways_at_390_px(chromium, live_server, app):
              coder_email: ["/", "/jobs?q=38206", f"/jobs/{job_id}", "/account", "/alerts",
                            "/saved", "/coder/applications", "/jobs/for-me",
                            "/coder/invitations", "/coder/profile",
-                           f"/coder/applications/{application_id}"],
+                           f"/coder/applications/{application_id}", "/messages"],
              employer_email: ["/employer/", f"/employer/jobs/{job_id}", "/account",
                               "/employer/api-tokens", "/employer/candidates",
                               "/employer/invitations", "/employer/jobs/new",
                               f"/employer/jobs/{job_id}/edit",
                               f"/employer/jobs/{job_id}/applicants",
                               f"/employer/applications/{application_id}",
-                              "/employer/company"],
+                              "/employer/company", "/messages"],
              admin_email: ["/admin/", "/admin/queue", f"/admin/jobs/{job_id}", "/admin/audit",
                            f"/admin/companies/{company_id}", "/admin/domains"]}
     too_wide, scrolled = [], []

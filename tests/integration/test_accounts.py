@@ -110,6 +110,12 @@ def test_password_reset_link_sets_a_new_password_once_and_logs_out_other_session
         assert auth.authenticate(email, make.PASSWORD) is None
     used = browser.get(link)
     assert used.status_code == 400 and "already used" in used.get_data(as_text=True)
+    notice = next(m for m in mailbox.messages() if "was changed" in m["Subject"])
+    assert notice["Subject"] == "Your CodeBoard password was changed"
+    assert "reset from a link we mailed you" in notice.text
+    # Its own link gets the account back from whoever changed it.
+    back = link_in(notice, "/password/reset/")
+    assert browser.get(back).status_code == 200
 
 
 def test_an_expired_reset_link_is_refused(browser, app, mailbox):
@@ -126,7 +132,7 @@ def test_an_expired_reset_link_is_refused(browser, app, mailbox):
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(
-        browser, other_browser, app):
+        browser, other_browser, app, mailbox):
     with app.app_context():
         email = make.coder().email
     browser.login(email)
@@ -137,6 +143,9 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
     assert r.status_code == 302
     assert browser.get("/account").status_code == 200
     assert other_browser.get("/account").status_code == 302
+    [notice] = mailbox.messages(to=email)
+    assert notice["Subject"] == "Your CodeBoard password was changed"
+    assert "changed in your account settings" in notice.text and "/password/reset/" in notice.text
 
     wrong = browser.submit("/account", {"p-current_password": "not it",
                                         "p-new_password": "another long two",

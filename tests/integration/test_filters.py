@@ -1,4 +1,6 @@
 """Filters that say what they mean, and input that can never cause a 500."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -39,6 +41,10 @@ def test_a_credential_means_jobs_i_qualify_for_with_it(credential_jobs, client):
     html = client.get("/jobs?credential=CPC").get_data(as_text=True)
     assert "CPC required" in html and "CPC preferred" in html
     assert "Credentials you hold" in html
+    # Either credential qualifies: the card says so in one badge, as the job page does.
+    card = html.split(">CPC or CCS</a>")[1].split("</article>")[0]
+    assert card.count(" required</span>") == 1
+    assert re.search(r">(CPC or CCS|CCS or CPC) required</span>", card)
 
 
 def test_the_credential_facet_counts_the_jobs_each_credential_qualifies_for(credential_jobs,

@@ -228,7 +228,9 @@ def test_the_coder_reads_the_employers_message_on_their_application_too(browser,
     browser.login(coder_email)
     # Not only in the mail: the page keeps it, escaped.
     page = browser.get(f"/coder/applications/{app_id}").get_data(as_text=True)
-    assert "Interview" in page and "wrote: “Video call Tuesday &lt;10 am&gt; Central?”" in page
+    thread = page.split('id="conversation"')[1]
+    assert '<span class="badge">Interview</span>' in thread
+    assert '<p class="thread-note">Video call Tuesday &lt;10 am&gt; Central?</p>' in thread
 
 
 def test_another_employer_cannot_open_an_application_or_resume(browser, app):

@@ -44,6 +44,45 @@ def test_a_session_cookie_copied_before_logout_no_longer_works(app, browser):
     assert thief.get("/coder/applications").status_code == 302  # ... until the owner logs out
 
 
+def test_log_out_ends_this_session_only_and_log_out_everywhere_ends_them_all(
+        app, browser, other_browser):
+    with app.app_context():
+        email = make.coder().email
+    browser.login(email)
+    other_browser.login(email)  # the same person on their phone
+    r = browser.logout()
+    assert r.status_code == 302
+    assert "You are logged out." in browser.get("/").get_data(as_text=True)
+    assert browser.get("/coder/applications").status_code == 302
+    assert other_browser.get("/coder/applications").status_code == 200  # the phone stays in
+
+    browser.login(email)
+    page = other_browser.get("/account").get_data(as_text=True)
+    assert "Log out everywhere" in page
+    r = other_browser.client.post("/logout/everywhere", data={"csrf_token": csrf_token(page)})
+    assert r.status_code == 302
+    assert browser.get("/coder/applications").status_code == 302
+    assert other_browser.get("/coder/applications").status_code == 302
+
+
+def test_a_remember_me_cookie_copied_before_logout_no_longer_works(app, client):
+    with app.app_context():
+        email = make.coder().email
+    page = client.get("/login").get_data(as_text=True)
+    r = client.post("/login", data={"csrf_token": csrf_token(page), "email": email,
+                                    "password": make.PASSWORD, "remember": "y"})
+    assert r.status_code == 302
+    remembered = client.get_cookie("remember_token").value
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remembered)  # no session cookie: the long-lived one
+    assert thief.get("/coder/applications").status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remembered)
+    assert fresh.get("/coder/applications").status_code == 302
+
+
 def test_login_takes_as_long_for_an_unknown_email_as_for_a_wrong_password(app, client):
     with app.app_context():
         email = make.coder().email

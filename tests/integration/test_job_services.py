@@ -134,3 +134,16 @@ def test_every_listing_change_writes_an_outbox_row_in_the_same_transaction(ctx):
     services.close_job(job, employer)
     assert count(SearchOutbox) == rows + 3
     assert set(db.session.scalars(select(SearchOutbox.job_id))) == {job.id}
+
+
+def test_renewal_is_offered_near_expiry_not_on_a_job_published_a_moment_ago(app, browser):
+    with app.app_context():
+        employer = make.employer()
+        fresh, ending = make.job(employer), make.job(employer)
+        ending.expires_at = utcnow() + timedelta(days=5)
+        db.session.commit()
+        assert not fresh.renewal_due() and ending.renewal_due()
+        email, fresh_id, ending_id = employer.email, fresh.id, ending.id
+    browser.login(email)
+    assert "Renew for" not in browser.get(f"/employer/jobs/{fresh_id}").get_data(as_text=True)
+    assert "Renew for 60 days" in browser.get(f"/employer/jobs/{ending_id}").get_data(as_text=True)

@@ -335,12 +335,18 @@ def test_suspending_a_company_removes_all_its_jobs_at_once_and_locks_out_its_rec
         assert not set(jobs) & indexed_ids()
         statuses = {j.id: j.status for j in db.session.scalars(select(Job))}
         assert statuses == {jobs[0]: "removed", jobs[1]: "removed", draft: "draft"}
-    assert other_browser.get("/employer/").status_code == 302  # logged out
+    r = other_browser.get("/employer/")
+    assert r.status_code == 302  # logged out, and told why
+    told = other_browser.get(r.location).get_data(as_text=True)
+    assert "Fake Health is suspended from CodeBoard" in told and "Phishing for SSNs" in told
+    [suspended] = [m for m in mailbox.messages(to=recruiter) if "suspended" in m["Subject"]]
+    assert suspended["Subject"] == "Fake Health is suspended from CodeBoard"
+    assert "Phishing for SSNs" in suspended.text
     r = other_browser.submit("/login", {"email": recruiter, "password": make.PASSWORD})
     assert r.status_code == 400 and "Fake Health is suspended" in r.get_data(as_text=True)
     assert app.test_client().get(f"/companies/{slug}").status_code == 404
     assert app.test_client().get(f"/jobs/{jobs[0]}").status_code == 404
-    [mail] = mailbox.messages(to=coder_email)
+    [mail] = [m for m in mailbox.messages(to=coder_email) if "Application sent" not in m["Subject"]]
     assert "was removed" in mail["Subject"] and "identity documents" in mail.text
 
     page = browser.get(f"/admin/companies/{company_id}").get_data(as_text=True)
@@ -353,6 +359,9 @@ def test_suspending_a_company_removes_all_its_jobs_at_once_and_locks_out_its_rec
         log = moderation.audit_page(1, subject=f"company:{company_id}").items
         assert [e.action for e in log] == ["company.reinstate", "company.suspend"]
         assert log[1].reason == "Phishing for SSNs"
+    back = next(m for m in mailbox.messages(to=recruiter) if "is back" in m["Subject"])
+    assert back["Subject"] == "Fake Health is back on CodeBoard"
+    assert "Cleared after a call" in back.text and "/login" in back.text
 
 
 # ---------------------------------------------------------------- registration spam
@@ -445,3 +454,13 @@ def test_the_audit_log_records_every_action_and_filters(app, browser):
     assert "4 moderator actions in the last 24 hours" in home
     account = browser.get("/account").get_data(as_text=True)  # an admin's settings
     assert "Change password" in account and "Job alerts" not in account
+
+
+def test_a_live_job_with_no_open_report_offers_nothing_to_dismiss(app, browser):
+    with app.app_context():
+        job_id = make.job(make.employer()).id
+        admin = make.admin().email
+    browser.login(admin)
+    review = browser.get(f"/admin/jobs/{job_id}").get_data(as_text=True)
+    assert "0 open reports" in review
+    assert "Dismiss the reports" not in review and "Take down and send back" in review

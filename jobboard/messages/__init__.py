@@ -1,0 +1,1 @@
+"""Messages: the conversation under each application, and the inbox of them."""
