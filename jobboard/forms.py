@@ -31,9 +31,9 @@ def show_errors(form: FlaskForm, error: InvalidInput) -> None:
     for name, messages in error.errors.items():
         field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *messages]
+            field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
         else:
-            form.form_errors.extend(messages)
+            form.form_errors.extend(m for m in messages if m not in form.form_errors)
 
 
 def choices(vocab: dict[str, str], labels: bool = True) -> list[SelectChoice]:

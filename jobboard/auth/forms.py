@@ -23,9 +23,12 @@ class LoginForm(FlaskForm):
 
 
 class CoderRegistrationForm(FlaskForm):
-    name = StringField("Your name", validators=[DataRequired(), Text(rules.PERSON_NAME)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=10, max=200)],
+    """Registration. The account's rules (name, address, password, company) are the
+    service's, checked all at once (auth.services.registration_problems): the form only
+    adds what is about the form itself (the repeated password, the honeypot)."""
+    name = StringField("Your name", validators=[Text(rules.PERSON_NAME)])
+    email = EmailField("Email", validators=[Length(max=254)])
+    password = PasswordField("Password", render_kw={"maxlength": 200},
                              description="At least 10 characters.")
     confirm = PasswordField("Repeat password", validators=[
         DataRequired(), EqualTo("password", message="The passwords do not match.")])
@@ -34,9 +37,9 @@ class CoderRegistrationForm(FlaskForm):
 
 
 class EmployerRegistrationForm(CoderRegistrationForm):
-    company_name = StringField("Company name", validators=[DataRequired(), Text(rules.COMPANY_NAME)])
+    company_name = StringField("Company name", validators=[Text(rules.COMPANY_NAME)])
     website = URLField("Company website", validators=[Optional(), Text(rules.WEBSITE)],
-                       description="Optional, e.g. https://example-health.org")
+                       description="Optional, e.g. example-health.org")
     company_profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)],
                                     description="A few sentences coders will see on your jobs.")
 

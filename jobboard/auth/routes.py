@@ -178,6 +178,12 @@ def _confirm_with_password(token: str, account):
         400 if form.errors else 200
 
 
+def _all_problems(form, problems: dict[str, list[str]]) -> None:
+    """The service's problems beside the form's own (the repeated password, a character
+    the field refuses), each said once: a registration lists every problem at once."""
+    show_errors(form, InvalidInput(problems))
+
+
 def _registered(form, register):
     """Register from the form; every outcome that is not a form error answers the same
     "check your inbox" page, so the page never reveals whether an address has an account.
@@ -205,6 +211,9 @@ def register_coder():
             form.email.data, form.password.data, form.name.data))
         if page:
             return page
+    elif form.is_submitted():  # the account's problems too, in the same answer
+        _all_problems(form, services.registration_problems(
+            form.email.data, form.password.data, form.name.data))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_coder.html", form=form), status
 
@@ -220,6 +229,10 @@ def register_employer():
             form.website.data, form.company_profile.data))
         if page:
             return page
+    elif form.is_submitted():
+        _all_problems(form, services.registration_problems(
+            form.email.data, form.password.data, form.name.data, form.company_name.data or "",
+            form.website.data))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("auth/register_employer.html", form=form), status
 

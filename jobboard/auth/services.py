@@ -16,7 +16,7 @@ from jobboard import tokens
 from jobboard.admin.domains import registration_refusal
 from jobboard.companies import check_domain_verification
 from jobboard.database import utcnow
-from jobboard.employers.services import check_company, unique_slug
+from jobboard.employers.services import check_company, normalise_website, unique_slug
 from jobboard.errors import Conflict, InvalidInput
 from jobboard.extensions import db
 from jobboard.links import absolute_url
@@ -48,9 +48,7 @@ RESET = "reset-password"
 MIN_PASSWORD = 10
 
 
-def _new_user(email: str, password: str, name: str, role: str) -> User:
-    """A new account from the form, checked; its address may belong to an account already
-    (the caller finds out with _existing, after every other check passed)."""
+def _account_problems(email: str, password: str, name: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     email = normalise_email(email or "")
     if not email or "@" not in email:
@@ -61,8 +59,24 @@ def _new_user(email: str, password: str, name: str, role: str) -> User:
         errors["password"] = problems
     if not (name or "").strip():
         errors["name"] = ["Enter your name."]
-    if errors:
+    return errors
+
+
+def registration_problems(email: str, password: str, name: str, company_name: str | None = None,
+                          website: str | None = None) -> dict[str, list[str]]:
+    """Every problem of a registration at once, by field (a company's with company_name)."""
+    errors = _account_problems(email, password, name)
+    if company_name is not None:
+        errors.update(check_company(company_name, normalise_website(website)))
+    return errors
+
+
+def _new_user(email: str, password: str, name: str, role: str) -> User:
+    """A new account from the form, checked; its address may belong to an account already
+    (the caller finds out with _existing, after every other check passed)."""
+    if errors := _account_problems(email, password, name):
         raise InvalidInput(errors)
+    email = normalise_email(email)
     user = User(email=email, name=name.strip(), role=role)
     user.set_password(password)  # the same scrypt work whether or not the address is taken
     return user
@@ -117,6 +131,7 @@ def register_coder(email: str, password: str, name: str) -> User | None:
 
 def register_employer(email: str, password: str, name: str, company_name: str,
                       website: str | None = None, profile: str = "") -> User | None:
+    website = normalise_website(website)
     company_errors = check_company(company_name, website)
     try:
         user = _new_user(email, password, name, EMPLOYER)

@@ -16,7 +16,9 @@ class StatusForm(FlaskForm):
 class CompanyForm(FlaskForm):
     company_name = StringField("Company name", validators=[DataRequired(), Text(rules.COMPANY_NAME)])
     website = URLField("Website", validators=[Optional(), Text(rules.WEBSITE)])
-    profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)])
+    profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)],
+                            description="Shown on your company page and under each job. "
+                                        "Markdown works: **bold**, lists, links.")
 
 
 class ApiTokenForm(FlaskForm):

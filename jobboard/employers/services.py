@@ -1,4 +1,6 @@
 """Employers: their company and the applications to their jobs."""
+from urllib.parse import urlsplit
+
 from slugify import slugify
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -53,13 +55,14 @@ def update_company(company: Company, by: User, name: str, website: str | None,
                    profile: str) -> Company:
     if not by.recruits_for(company.id):
         raise NotAllowed("Only members of a company may change it.")
+    website = normalise_website(website)
     errors = check_company(name, website)
     if errors:
         raise InvalidInput(errors)
     renamed = company.name != name.strip()
-    new_site = company.website != ((website or "").strip() or None)
+    new_site = company.website != website
     company.name = name.strip()
-    company.website = (website or "").strip() or None
+    company.website = website
     company.profile = (profile or "").strip()
     if new_site:
         check_domain_verification(company)
@@ -86,14 +89,32 @@ def unique_slug(name: str) -> str:
     return slug
 
 
+def _is_web_address(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and "." in host.strip(".") and " " not in text
+
+
+def normalise_website(website: str | None) -> str | None:
+    """A company's website as people type it: "crescenthematology.com" is
+    https://crescenthematology.com; an address with a scheme is kept as it is (and checked)."""
+    website = (website or "").strip()
+    if not website:
+        return None
+    return website if "://" in website else f"https://{website}"
+
+
 def check_company(name: str, website: str | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
         errors["company_name"] = ["Enter the company's name."]
     rules.check(errors, "company_name", name, rules.COMPANY_NAME)
     rules.check(errors, "website", website, rules.WEBSITE)
-    if "website" not in errors and website and not website.strip().lower().startswith(("http://", "https://")):
-        errors["website"] = ["Enter a full address starting with https://."]
+    if "website" not in errors and website and not _is_web_address(website.strip()):
+        errors["website"] = ["Enter the company's website address, e.g. example-health.org."]
     return errors
 
 

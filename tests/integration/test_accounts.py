@@ -2,6 +2,8 @@
 
 Every mail goes through the real outbox and a real SMTP server (aiosmtpd); links are followed
 as a person would."""
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from jobboard.auth import services as auth
 from jobboard.errors import Conflict
 from jobboard.extensions import db
 from jobboard.jobs import services as job_services
-from jobboard.models import Application, CoderProfile, Resume, SavedJob, SavedSearch, User
+from jobboard.models import Application, CoderProfile, Company, Resume, SavedJob, SavedSearch, User
 from tests import factories as make
 from tests.conftest import csrf_token, link_in
 
@@ -255,3 +257,33 @@ def test_an_address_registered_by_someone_else_is_the_owners_once_confirmed(app,
         assert user.is_verified and user.check_password("victim's own choice")
     r = attacker.submit("/login", {"email": CODER_FORM["email"], "password": "attacker's password"})
     assert r.status_code == 400 and attacker.get("/account").status_code == 302
+
+
+def test_registration_lists_every_problem_at_once_and_says_the_password_rule_once(app, client):
+    page = client.get("/register/employer").get_data(as_text=True)
+    r = client.post("/register/employer", data={
+        "csrf_token": csrf_token(page), "name": "", "email": "dana@crescenthematology.com",
+        "password": "short", "confirm": "shorter", "company_name": "",
+        "website": "not a website"})
+    html = unescape(r.get_data(as_text=True))
+    assert r.status_code == 400
+    errors = dict(re.findall(r'<small id="([a-z_]+)-error" class="field-error">([^<]*)<', html))
+    assert errors == {"name": "Enter your name.",
+                      "password": "Use at least 10 characters.",
+                      "confirm": "The passwords do not match.",
+                      "company_name": "Enter the company's name.",
+                      "website": "Enter the company's website address, e.g. example-health.org."}
+    assert html.count("at least 10 characters") + html.count("At least 10 characters") == 2
+    # ... the rule once as help, once as the error: never a second wording of it
+
+
+def test_a_website_typed_without_https_is_taken_with_it(app, client):
+    page = client.get("/register/employer").get_data(as_text=True)
+    r = client.post("/register/employer", data={
+        "csrf_token": csrf_token(page), "name": "Dana Reyes", "email": "dana@crescenthem.example",
+        "password": "a long password", "confirm": "a long password",
+        "company_name": "Crescent Hematology", "website": "crescenthem.example"})
+    assert r.status_code == 200 and "Check your inbox" in r.get_data(as_text=True)
+    with app.app_context():
+        company = db.session.scalar(select(Company).where(Company.name == "Crescent Hematology"))
+        assert company.website == "https://crescenthem.example"

@@ -464,3 +464,17 @@ def test_a_live_job_with_no_open_report_offers_nothing_to_dismiss(app, browser):
     review = browser.get(f"/admin/jobs/{job_id}").get_data(as_text=True)
     assert "0 open reports" in review
     assert "Dismiss the reports" not in review and "Take down and send back" in review
+
+
+def test_the_company_about_text_renders_markdown_like_job_descriptions(app, client):
+    with app.app_context():
+        employer = make.employer(company="Lakeside Oncology")
+        employer.company.profile = "We are **hiring**.\n\n- Remote first\n- CEUs paid\n\n<script>x</script>"
+        db.session.commit()
+        job_id = make.job(employer).id
+        slug = employer.company.slug
+    for url in (f"/companies/{slug}", f"/jobs/{job_id}"):
+        html = client.get(url).get_data(as_text=True)
+        about = html.split('class="company-profile">')[1].split("</div>")[0]
+        assert "<strong>hiring</strong>" in about and "<li>CEUs paid</li>" in about
+        assert "<script>" not in about and "**" not in about
