@@ -172,10 +172,11 @@ def address_key(address: str) -> str:
 
 def report_job(job: Job, user: User | None, address: str, reason: str,
                comment: str) -> JobReport:
-    """Anyone's report of a public job. The same person reporting again updates theirs. Every
-    report reaches the admin queue; once open reports from REPORT_HIDE_THRESHOLD confirmed
-    accounts at as many addresses stand, the job is hidden for review (anonymous reports and
-    throwaway accounts alone cannot hide a job)."""
+    """Anyone's report of a public job. Every report is kept (the same person reporting
+    again adds to what they said) and reaches the admin queue, where one person counts once.
+    Once open reports from REPORT_HIDE_THRESHOLD confirmed accounts at as many addresses
+    stand, the job is hidden for review (anonymous reports and throwaway accounts alone
+    cannot hide a job)."""
     if not job.was_public:
         raise Conflict("This job is not on the site.")
     errors = {}
@@ -187,16 +188,11 @@ def report_job(job: Job, user: User | None, address: str, reason: str,
     rules.check(errors, "comment", comment, rules.MESSAGE)
     if errors:
         raise InvalidInput(errors)
-    key = reporter_key(user, address)
-    report = db.session.scalar(select(JobReport).where(JobReport.job_id == job.id,
-                                                       JobReport.reporter_key == key))
-    if report is None:
-        report = JobReport(job_id=job.id, reporter_key=key)
-        db.session.add(report)
-    report.reporter_id = user.id if user is not None and user.is_authenticated else None
-    report.address_key = address_key(address)
-    report.reason, report.comment, report.created_at = reason, comment, utcnow()
-    report.resolved_at = report.resolved_by_id = report.resolution = None
+    report = JobReport(
+        job_id=job.id, reporter_key=reporter_key(user, address),
+        reporter_id=user.id if user is not None and user.is_authenticated else None,
+        address_key=address_key(address), reason=reason, comment=comment, created_at=utcnow())
+    db.session.add(report)
     db.session.flush()
     threshold = current_app.config["REPORT_HIDE_THRESHOLD"]
     if job.status == st.PUBLISHED and hiding_report_count(job.id) >= threshold:
@@ -219,15 +215,20 @@ def hiding_report_count(job_id: int) -> int:
                User.email_verified_at.is_not(None), User.deleted_at.is_(None))) or 0
 
 
+# How many people reported: one person's several reports count once.
+PEOPLE = func.count(func.distinct(JobReport.reporter_key))
+
+
 def open_report_count(job_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(JobReport).where(
+    """The people with an open report of the job."""
+    return db.session.scalar(select(PEOPLE).where(
         JobReport.job_id == job_id, JobReport.resolved_at.is_(None))) or 0
 
 
 def reported_jobs(page: int, per_page: int = 25):
     """Jobs with open reports, the most reported first; each page item is a
     (job, open reports, latest report) row."""
-    counts = (select(JobReport.job_id, func.count().label("n"),
+    counts = (select(JobReport.job_id, PEOPLE.label("n"),
                      func.max(JobReport.created_at).label("latest"))
               .where(JobReport.resolved_at.is_(None)).group_by(JobReport.job_id).subquery())
     pagination = db.paginate(select(Job).join(counts, counts.c.job_id == Job.id)

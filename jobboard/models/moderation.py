@@ -1,7 +1,7 @@
 """What admins act on and what they did: job reports, banned email domains, the audit log."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobboard.database import utcnow
@@ -21,8 +21,9 @@ DISMISSED = "dismissed"
 
 class JobReport(db.Model):
     __table_args__ = (
-        # One report per person per job: several from one person count once.
-        UniqueConstraint("job_id", "reporter_key"),
+        # Every report is kept (a second one from the same person adds to the first); one
+        # person counts once: counts are of distinct reporter_key (admin services).
+        Index("ix_job_report_job_id_reporter_key", "job_id", "reporter_key"),
         Index("ix_job_report_open", "resolved_at", "job_id"),
     )
 
