@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField, URLField
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Optional
 
 from jobboard import textrules as rules
+from jobboard.models import application as ap
 from jobboard.textrules import Text
 
 
@@ -11,6 +12,29 @@ class StatusForm(FlaskForm):
     message = TextAreaField("Message to the coder", validators=[Optional(), Text(rules.MESSAGE)],
                             description="Optional. Sent with the status in the coder's mail, "
                                         "e.g. interview times.")
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField("Private note", validators=[DataRequired("Write the note first."),
+                                                     Text(rules.MESSAGE)],
+                         description="Only your company's recruiters see notes; the coder "
+                                     "never does.")
+
+
+class RatingForm(FlaskForm):
+    rating = SelectField("Your rating", choices=[SelectChoice("", "Not rated"), *(
+        SelectChoice(str(n), label) for n, label in ap.RATINGS.items())])
+
+
+class BulkMoveForm(FlaskForm):
+    """The applicant list's "move the ticked applicants" form: each is told, with the one
+    message, as a single move tells one."""
+    application = SelectMultipleField("Applicants", choices=[], coerce=int,
+                                      validate_choice=False)
+    status = SelectField("Move the ticked applicants to", choices=[
+        SelectChoice(s, label) for s, label in ap.STATUS_LABELS.items() if s != ap.WITHDRAWN])
+    message = TextAreaField("Message to each of them", validators=[Optional(), Text(rules.MESSAGE)],
+                            description="Optional. Sent with the status in each coder's mail.")
 
 
 class CompanyForm(FlaskForm):

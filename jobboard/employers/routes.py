@@ -5,7 +5,14 @@ from wtforms import SelectChoice
 from jobboard.api import tokens
 from jobboard.auth.decorators import employer_required
 from jobboard.employers import services
-from jobboard.employers.forms import ApiTokenForm, CompanyForm, StatusForm
+from jobboard.employers.forms import (
+    ApiTokenForm,
+    BulkMoveForm,
+    CompanyForm,
+    NoteForm,
+    RatingForm,
+    StatusForm,
+)
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.forms import ConfirmForm, MessageForm, show_errors
 from jobboard.jobs import services as job_services
@@ -162,12 +169,43 @@ def close(job_id: int):
 @bp.get("/jobs/<int:job_id>/applicants")
 @employer_required
 def applicants(job_id: int):
+    return _applicants_page(own_job(job_id), BulkMoveForm(formdata=None, status=ap.REVIEWING))
+
+
+def _applicants_page(job, move_form: BulkMoveForm, status_code: int = 200):
+    status = request.args.get("status") or None
+    fit = request.args.get("fit") or None
+    pagination = services.applicants_page(job, current_user, status, _page_arg(), fit)
+    ids = [a.id for a in pagination.items]
+    return render_template(
+        "employers/applicants.html", job=job, pagination=pagination, status=status, fit=fit,
+        fits={a.id: services.applicant_fit(a) for a in pagination.items},
+        fit_labels=services.FITS, labels=ap.STATUS_LABELS, ratings=ap.RATINGS,
+        unread=conversations.unread_counts(current_user, ids), move_form=move_form), status_code
+
+
+@bp.post("/jobs/<int:job_id>/applicants/move")
+@employer_required
+def move_applicants(job_id: int):
     job = own_job(job_id)
-    status = request.args.get("status")
-    pagination = services.applicants_page(job, current_user, status, _page_arg())
-    unread = conversations.unread_counts(current_user, [a.id for a in pagination.items])
-    return render_template("employers/applicants.html", job=job, pagination=pagination,
-                           status=status, labels=ap.STATUS_LABELS, unread=unread)
+    form = BulkMoveForm()
+    back = url_for("employers.applicants", job_id=job.id, status=request.args.get("status"),
+                   fit=request.args.get("fit"))
+    if form.validate_on_submit():
+        try:
+            moved, refused = services.move_many(job, current_user, form.application.data,
+                                                form.status.data, form.message.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            label = ap.STATUS_LABELS[form.status.data]
+            if moved:
+                flash(f"Moved {len(moved)} applicant{'s' if len(moved) != 1 else ''} to "
+                      f"{label}; each was told.", "success")
+            for why in refused:
+                flash(f"Not moved: {why}", "error")
+            return redirect(back)
+    return _applicants_page(job, form, 400)
 
 
 def _employers_application(application_id: int):
@@ -185,13 +223,18 @@ def _status_form(app_) -> StatusForm:
 
 
 def _application_page(app_, form: StatusForm, message_form: MessageForm | None = None,
-                      status: int = 200):
+                      status: int = 200, note_form: NoteForm | None = None):
     """The application with its conversation; opening it (not a refused message) reads the
     thread."""
     if message_form is None:
         conversations.mark_read(app_, current_user)
+    previous, following = services.neighbours(app_)
+    rating_form = RatingForm(formdata=None, rating=str(app_.rating or ""))
     return render_template("employers/application.html", application=app_, form=form,
                            message_form=message_form or MessageForm(formdata=None),
+                           note_form=note_form or NoteForm(formdata=None),
+                           rating_form=rating_form, fit=services.applicant_fit(app_),
+                           previous=previous, following=following,
                            thread=conversations.thread(app_), labels=ap.STATUS_LABELS), status
 
 
@@ -209,6 +252,36 @@ def application(application_id: int):
             flash(f"Moved to {ap.STATUS_LABELS[app_.status]}.", "success")
         return redirect(url_for("employers.application", application_id=app_.id))
     return _application_page(app_, form)
+
+
+@bp.post("/applications/<int:application_id>/notes")
+@employer_required
+def note(application_id: int):
+    app_ = _employers_application(application_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.add_note(app_, current_user, form.note.data)
+        except InvalidInput as e:
+            show_errors(form, e)
+        else:
+            flash("Note saved. Only your company's recruiters see it.", "success")
+            return redirect(url_for("employers.application", application_id=app_.id,
+                                    _anchor="notes"))
+    return _application_page(app_, _status_form(app_), None, 400, note_form=form)
+
+
+@bp.post("/applications/<int:application_id>/rating")
+@employer_required
+def rating(application_id: int):
+    app_ = _employers_application(application_id)
+    form = RatingForm()
+    if form.validate_on_submit():
+        services.rate(app_, current_user, int(form.rating.data) if form.rating.data else None)
+        flash("Rating saved." if app_.rating else "Rating cleared.", "success")
+    else:
+        flash("Choose a rating from the list.", "error")
+    return redirect(url_for("employers.application", application_id=app_.id))
 
 
 @bp.post("/applications/<int:application_id>/messages")

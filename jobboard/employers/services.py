@@ -6,14 +6,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from jobboard import textrules as rules
+from jobboard.coders.matching import Match, match
 from jobboard.companies import check_domain_verification
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.jobs.services import search_text
 from jobboard.mail import outbox as mail_outbox
-from jobboard.models import Application, ApplicationEvent, Company, Job, User
+from jobboard.models import Application, ApplicationEvent, ApplicationNote, Company, Job, User
 from jobboard.models import application as ap
 from jobboard.notifications import services as notify
+from jobboard.pagination import ListPage
 from jobboard.search import outbox
 from jobboard.transactions import atomic
 
@@ -134,13 +136,96 @@ def dashboard_page(employer: User, page: int, per_page: int = 20):
     return pagination, [(job, counts.get(job.id, 0)) for job in pagination.items]
 
 
-def applicants_page(job: Job, employer: User, status: str | None, page: int, per_page: int = 25):
-    """The applications to one of the employer's jobs, with each coder and profile loaded."""
-    if not job.is_managed_by(employer):
-        raise NotAllowed("That job is not one of yours.")
+# The fit filter of the applicant list: the rule coders see on job cards (coders.matching).
+FITS = {"meets": "Meets the requirements", "missing": "Misses a requirement"}
+
+
+def applicant_fit(application: Application) -> Match | None:
+    """How the applicant's profile meets the job's requirements (None: account deleted)."""
+    profile = application.coder.profile
+    return match(application.job, profile) if profile is not None else None
+
+
+def _applications_of(job: Job, status: str | None):
     stmt = select(Application).where(Application.job_id == job.id)
     if status in ap.STATUS_LABELS:
         stmt = stmt.where(Application.status == status)
-    return db.paginate(stmt.order_by(Application.created_at.desc())
-                       .options(selectinload(Application.coder).selectinload(User.profile)),
-                       page=page, per_page=per_page, error_out=False)
+    return (stmt.order_by(Application.created_at.desc(), Application.id.desc())
+            .options(selectinload(Application.coder).selectinload(User.profile)))
+
+
+def applicants_page(job: Job, employer: User, status: str | None, page: int,
+                    fit: str | None = None, per_page: int = 25):
+    """The applications to one of the employer's jobs, newest first, with each coder and
+    profile loaded; by stage (status) and by fit. The fit is the matching rule, worked out
+    in Python, so with a fit filter the job's applications are read and paged here (a job's
+    applicants are hundreds at most)."""
+    if not job.is_managed_by(employer):
+        raise NotAllowed("That job is not one of yours.")
+    stmt = _applications_of(job, status)
+    if fit not in FITS:
+        return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    wanted = fit == "meets"
+    ranked = [a for a in db.session.scalars(stmt)
+              if (f := applicant_fit(a)) is not None and f.meets == wanted]
+    return ListPage.of(ranked, page, per_page)
+
+
+def neighbours(application: Application) -> tuple[int | None, int | None]:
+    """The applications before and after this one in its job's list (newest first)."""
+    ids = list(db.session.scalars(select(Application.id).where(
+        Application.job_id == application.job_id)
+        .order_by(Application.created_at.desc(), Application.id.desc())))
+    i = ids.index(application.id)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+@atomic
+def add_note(application: Application, by: User, body: str | None) -> ApplicationNote:
+    """A private note for the company's recruiters (the coder never sees it)."""
+    if not application.job.is_managed_by(by):
+        raise NotAllowed("That application is not to one of your jobs.")
+    text = (body or "").strip()
+    if not text:
+        raise InvalidInput({"note": ["Write the note first."]})
+    if problem := rules.MESSAGE.problem(text):
+        raise InvalidInput({"note": [problem]})
+    note = ApplicationNote(application_id=application.id, author_id=by.id, body=text)
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+@atomic
+def rate(application: Application, by: User, rating: int | None) -> Application:
+    if not application.job.is_managed_by(by):
+        raise NotAllowed("That application is not to one of your jobs.")
+    if rating is not None and rating not in ap.RATINGS:
+        raise InvalidInput({"rating": ["Choose a rating from 1 to 5, or none."]})
+    application.rating = rating
+    db.session.commit()
+    return application
+
+
+def move_many(job: Job, by: User, ids: list[int], to_status: str,
+              message: str | None) -> tuple[list[Application], list[str]]:
+    """Move several of a job's applicants at once, each with the same message (each is
+    told, as one move tells one). Returns the moved and, for the others, why not."""
+    if not job.is_managed_by(by):
+        raise NotAllowed("That job is not one of yours.")
+    if not ids:
+        raise InvalidInput({"application": ["Tick the applicants to move."]})
+    if to_status not in ap.STATUS_LABELS:
+        raise InvalidInput({"status": ["Choose a status from the list."]})
+    if problem := rules.MESSAGE.problem(message):
+        raise InvalidInput({"message": [problem]})
+    chosen = db.session.scalars(select(Application).where(
+        Application.job_id == job.id, Application.id.in_(ids))
+        .order_by(Application.created_at.desc())).all()
+    moved, refused = [], []
+    for application in chosen:
+        try:
+            moved.append(move_application(application, by, to_status, message))
+        except Conflict as e:
+            refused.append(f"{application.coder.name}: {e}")
+    return moved, refused

@@ -5,6 +5,7 @@ from jobboard.models.application import (
     Application,
     ApplicationEvent,
     ApplicationMessage,
+    ApplicationNote,
     ApplicationRead,
 )
 from jobboard.models.code import CatalogCode
@@ -19,7 +20,8 @@ from jobboard.models.user import CoderProfile, EndedSession, User
 
 __all__ = [
     "AlertSent", "ApiToken", "Application", "ApplicationEvent", "ApplicationMessage",
-    "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode", "CoderProfile", "Company",
+    "ApplicationNote", "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode",
+    "CoderProfile", "Company",
     "EndedSession", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
     "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

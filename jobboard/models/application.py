@@ -45,6 +45,8 @@ class Application(db.Model):
     cover_letter: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=SUBMITTED)
     attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The company's own view of the applicant, never shown to the coder: 1-5, or unrated.
+    rating: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -56,6 +58,8 @@ class Application(db.Model):
     )
     messages: Mapped[list["ApplicationMessage"]] = relationship(
         cascade="all, delete-orphan", order_by="ApplicationMessage.id")
+    notes: Mapped[list["ApplicationNote"]] = relationship(
+        cascade="all, delete-orphan", order_by="ApplicationNote.id")
 
     def is_party(self, user) -> bool:
         """The one rule of who takes part in an application: its coder, or a recruiter of
@@ -115,3 +119,20 @@ class ApplicationRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                          primary_key=True)
     read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+RATINGS = {1: "1 - not a fit", 2: "2", 3: "3 - possible", 4: "4", 5: "5 - strong"}
+
+
+class ApplicationNote(db.Model):
+    """A recruiter's private note on an application: read by the company's recruiters only,
+    never by the coder (unlike messages)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped["User"] = relationship()  # noqa: F821

@@ -41,7 +41,7 @@ def test_candidate_search_and_invitations_have_no_axe_violations(new_page, app):
     _no_violations_when_logged_in(new_page, logins)
 
 
-def test_an_applications_conversation_and_the_inbox_have_no_axe_violations(new_page, app):
+def test_an_applications_conversation_review_tools_and_the_inbox_have_no_axe_violations(new_page, app):
     from jobboard.messages import services as conversations
     with app.app_context():
         employer = make.employer()
@@ -49,7 +49,8 @@ def test_an_applications_conversation_and_the_inbox_have_no_axe_violations(new_p
         application = make.apply(make.job(employer), coder)
         conversations.post(application, employer, "Can you send your **CPC** number?")
         conversations.post(application, coder, "Yes: it is on my resume.")
-        logins = {employer.email: [f"/employer/applications/{application.id}", "/messages"],
+        logins = {employer.email: [f"/employer/applications/{application.id}", "/messages",
+                                   f"/employer/jobs/{application.job_id}/applicants"],
                   coder.email: [f"/coder/applications/{application.id}", "/messages"]}
     _no_violations_when_logged_in(new_page, logins)
 
