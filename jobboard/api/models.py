@@ -324,11 +324,11 @@ class JobIn(BaseModel):
     setting: Setting
     work_mode: WorkMode
     employment_type: EmploymentType
-    specialties: list[str] = []
-    required_credentials: list[str] = []
-    preferred_credentials: list[str] = []
+    specialties: list[Specialty] = []
+    required_credentials: list[Credential] = []
+    preferred_credentials: list[Credential] = []
     city: str | None = None
-    state: str | None = None
+    state: State | None = None
     salary_min: float | None = None
     salary_max: float | None = None
     salary_period: Literal["hour", "year"] | None = None
@@ -347,11 +347,11 @@ class JobPatch(BaseModel):
     setting: Setting | None = None
     work_mode: WorkMode | None = None
     employment_type: EmploymentType | None = None
-    specialties: list[str] | None = None
-    required_credentials: list[str] | None = None
-    preferred_credentials: list[str] | None = None
+    specialties: list[Specialty] | None = None
+    required_credentials: list[Credential] | None = None
+    preferred_credentials: list[Credential] | None = None
     city: str | None = None
-    state: str | None = None
+    state: State | None = None
     salary_min: float | None = None
     salary_max: float | None = None
     salary_period: Literal["hour", "year"] | None = None

@@ -207,7 +207,8 @@ def job(job_id: int):
     user = _bearer_user() if _bearer() else None
     found = job_services.visible_job(job_id, user)
     if found is None or not found.is_visible_to(user):
-        abort(404)
+        abort(problem(404, f"There is no public job {job_id}: it may never have existed, or "
+                           "is not published yet."))
     return _job_response(found)
 
 
@@ -352,14 +353,13 @@ def token_required(view):
     def wrapped(*args, **kwargs):
         user = _bearer_user()
         if user is None:
-            return _unauthorized()
+            return _unauthorized(tokens.refusal(_bearer()))
         return view(*args, user=user, **kwargs)
     return wrapped
 
 
-def _unauthorized():
-    response = problem(401, "Send a recruiter's API token: Authorization: Bearer cb_…. Tokens "
-                            "are made and revoked under My jobs → API tokens.")
+def _unauthorized(detail: str):
+    response = problem(401, detail)
     response.headers["WWW-Authenticate"] = 'Bearer realm="CodeBoard API"'
     return response
 
@@ -386,7 +386,8 @@ def _invalid(e: InvalidInput):
 def _own_job(job_id: int, user):
     found = job_services.visible_job(job_id, user)
     if found is None or not found.is_managed_by(user):
-        abort(404)  # another company's job answers like a missing one
+        # another company's job answers like a missing one
+        abort(problem(404, f"Your company has no job {job_id}."))
     return found
 
 

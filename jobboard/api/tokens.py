@@ -78,3 +78,22 @@ def user_for_token(token: str) -> User | None:
                            .values(last_used_at=now))
         db.session.commit()
     return user
+
+
+def refusal(token: str) -> str:
+    """Why a write was refused, for the 401: no token, one we do not know, a revoked one,
+    or one whose recruiter can no longer act for its company."""
+    if not token:
+        return ("Send a recruiter's API token: Authorization: Bearer cb_…. Tokens are made and "
+                "revoked under My jobs → API tokens.")
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token))) \
+        if token.startswith(PREFIX) and len(token) <= 100 else None
+    if row is None:
+        return ("This API token is not one of ours (mistyped, or from another site). Tokens "
+                "start with cb_; make one under My jobs → API tokens.")
+    if row.revoked_at is not None:
+        return (f"This API token (“{row.name}”) was revoked on {row.revoked_at:%b %-d, %Y}. "
+                "Make a new one under My jobs → API tokens.")
+    return ("The recruiter this API token acts for can no longer act for its company (the "
+            "account was deleted, left the company, or the company is suspended). Ask a "
+            "recruiter of the company for a new token.")

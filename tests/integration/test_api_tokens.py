@@ -137,7 +137,8 @@ def test_a_token_stops_working_when_its_company_is_suspended(app, client):
     with app.app_context():
         from jobboard.models import Company
         suspend_company(db.session.get(Company, company_id), make.admin(), "Scam")
-    assert client.post("/api/v1/jobs", json=JOB, headers=bearer(token)).status_code == 401
+    r = client.post("/api/v1/jobs", json=JOB, headers=bearer(token))
+    assert r.status_code == 401 and "can no longer act for its company" in r.json["detail"]
 
 
 def test_writes_are_rate_limited_per_token(app, client):
@@ -171,3 +172,38 @@ def test_a_nul_character_is_refused_by_field_on_every_database(app, client):
     token, _, _ = make_token(app)
     r = client.post("/api/v1/jobs", json={**JOB, "title": "Coder\x00"}, headers=bearer(token))
     assert r.status_code == 422 and r.json["errors"][0]["pointer"] == "#/title"
+
+
+def test_every_bad_member_is_named_at_once_with_the_values_allowed(app, client):
+    token, _, _ = make_token(app)
+    r = client.post("/api/v1/jobs", json={
+        **JOB, "setting": "hospital", "specialties": ["cardio", "hematology-oncology", "heme"],
+        "required_credentials": ["CPC", "XYZ"], "state": "ZZ"}, headers=bearer(token))
+    assert r.status_code == 422
+    errors = {e["pointer"]: e["detail"] for e in r.json["errors"]}
+    assert set(errors) == {"#/setting", "#/specialties/0", "#/specialties/2",
+                           "#/required_credentials/1", "#/state"}
+    assert "'pro-fee'" in errors["#/setting"] and "'hematology-oncology'" in errors[
+        "#/specialties/0"]
+    assert "'CCS'" in errors["#/required_credentials/1"] and "'TX'" in errors["#/state"]
+    schema = client.get("/api/v1/openapi.json").json
+    text = str(schema)
+    assert "'hematology-oncology'" in text and "'risk-adjustment'" in text and "'CRC'" in text
+    with app.app_context():
+        assert db.session.scalar(select(Job.id)) is None
+
+
+def test_a_404_names_what_was_not_found_and_a_revoked_token_is_told_so(app, client):
+    token, email, company_id = make_token(app)
+    r = client.get("/api/v1/jobs/999999")
+    assert r.status_code == 404 and "There is no public job 999999" in r.json["detail"]
+    r = client.patch("/api/v1/jobs/999999", json={"title": "x"}, headers=bearer(token))
+    assert r.status_code == 404 and r.json["detail"] == "Your company has no job 999999."
+    r = client.post("/api/v1/jobs", json=JOB, headers=bearer("cb_" + "x" * 43))
+    assert r.status_code == 401 and "not one of ours" in r.json["detail"]
+    with app.app_context():
+        row = db.session.scalar(select(ApiToken).where(ApiToken.company_id == company_id))
+        tokens.revoke_token(row)
+    r = client.post("/api/v1/jobs", json=JOB, headers=bearer(token))
+    assert r.status_code == 401 and "(“Our ATS”) was revoked on" in r.json["detail"]
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
