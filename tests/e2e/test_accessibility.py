@@ -68,3 +68,18 @@ def _no_violations_when_logged_in(new_page, logins: dict[str, list[str]]) -> Non
             page.goto(path)
             results = axe.run(page, options=WCAG)
             assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+
+
+def test_the_api_documentation_has_no_axe_violations_closed_or_opened(new_page):
+    page = new_page()
+    page.goto("/api/docs")
+    page.wait_for_selector(".opblock")
+    axe = Axe()
+    results = axe.run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+    operations = page.locator(".opblock-summary-control")
+    for i in range(operations.count()):  # every operation opened: parameters and examples
+        operations.nth(i).click()
+    page.wait_for_selector(".highlight-code pre[tabindex]")
+    results = axe.run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
