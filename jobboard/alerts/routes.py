@@ -92,6 +92,16 @@ def delete(saved_search_id: int):
 # ---------------------------------------------------------------- saved jobs
 
 
+def _redraw() -> bool:
+    """Sent by htmx from a page that redraws only the button (macros.save_button)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _button(job, saved: bool):
+    return render_template("alerts/_save_button.html", job=job, saved=saved,
+                           next=request.form.get("next"))
+
+
 def _back(job_id: int) -> str:
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
@@ -109,6 +119,8 @@ def save_job(job_id: int):
         abort(403)
     if ConfirmForm().validate_on_submit():
         services.save_job(current_user, job)
+        if _redraw():
+            return _button(job, True)
         flash(f"Saved “{job.title}”. Find it under Saved jobs.", "success")
     return redirect(_back(job.id))
 
@@ -121,8 +133,12 @@ def unsave_job(job_id: int):
         try:
             services.unsave_job(current_user, job)
         except Conflict as e:
+            if _redraw():
+                return _button(job, False)
             flash(str(e), "info")
         else:
+            if _redraw():
+                return _button(job, False)
             flash(f"Removed “{job.title}” from your saved jobs.", "success")
     return redirect(_back(job.id))
 
