@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from jobboard import vocab
 from jobboard.coders.matching import match
 from jobboard.database import utcnow
+from jobboard.insights.charts import pay_axis
 from jobboard.markdown import render_markdown
 from jobboard.messages import services as conversations
 from jobboard.models import application as ap
@@ -58,7 +59,7 @@ def register_template_helpers(app: Flask) -> None:
                                  date=date, breaks_after_slash=breaks_after_slash)
     app.jinja_env.globals.update(vocab=vocab, status_labels=ap.STATUS_LABELS, now=utcnow,
                                  filters=FILTERS, fit=fit, code_url=code_url,
-                                 unread_messages=unread_messages)
+                                 unread_messages=unread_messages, pay_axis=pay_axis)
 
 
 def code_url(code: str) -> str:
