@@ -55,6 +55,7 @@ CODES = TextRule(600)
 WEBSITE = TextRule(255)
 DOMAIN = TextRule(253)
 TOKEN_NAME = TextRule(80)
+BENEFIT = TextRule(80)  # one line of a company's benefits
 ALERT_NAME = TextRule(120)
 SEARCH = TextRule(200)
 # Several lines

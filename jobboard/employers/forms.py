@@ -1,5 +1,14 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Optional
 
 from jobboard import textrules as rules
@@ -43,6 +52,12 @@ class CompanyForm(FlaskForm):
     profile = TextAreaField("About the company", validators=[Optional(), Text(rules.COMPANY_PROFILE)],
                             description="Shown on your company page and under each job. "
                                         "Markdown works: **bold**, lists, links.")
+    benefits = TextAreaField("Benefits", validators=[Optional(), Text(rules.COMPANY_PROFILE)],
+                             description="One a line, e.g. “Paid CEUs and AAPC dues”, "
+                                         "“Remote from any state”. At most 12.")
+    logo = FileField("Logo", description="PNG, JPEG, WebP or GIF, at most 2 MB. Shown at most "
+                                         "256 px wide; a square one looks best.")
+    remove_logo = BooleanField("Remove the logo")
 
 
 class ApiTokenForm(FlaskForm):

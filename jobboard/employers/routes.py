@@ -300,16 +300,20 @@ def company():
     if not form.is_submitted():
         form.company_name.data, form.website.data, form.profile.data = (
             company.name, company.website, company.profile)
+        form.benefits.data = "\n".join(company.benefits or [])
     elif form.validate():
+        upload = form.logo.data.read() if form.logo.data and form.logo.data.filename else None
         try:
             services.update_company(company, current_user, form.company_name.data,
-                                    form.website.data, form.profile.data)
+                                    form.website.data, form.profile.data, form.benefits.data,
+                                    upload, form.remove_logo.data)
         except InvalidInput as e:
             show_errors(form, e)
         else:
             flash("Company profile saved.", "success")
             return redirect(url_for("employers.dashboard"))
-    return render_template("employers/company.html", form=form)
+    return render_template("employers/company.html", form=form, company=company), \
+        400 if form.is_submitted() else 200
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])

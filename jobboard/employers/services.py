@@ -2,17 +2,27 @@
 from urllib.parse import urlsplit
 
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from jobboard import logos
 from jobboard import textrules as rules
 from jobboard.coders.matching import Match, match
 from jobboard.companies import check_domain_verification
+from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.jobs.services import search_text
 from jobboard.mail import outbox as mail_outbox
-from jobboard.models import Application, ApplicationEvent, ApplicationNote, Company, Job, User
+from jobboard.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationNote,
+    Company,
+    CompanyLogo,
+    Job,
+    User,
+)
 from jobboard.models import application as ap
 from jobboard.notifications import services as notify
 from jobboard.pagination import ListPage
@@ -52,15 +62,50 @@ def move_application(application: Application, by: User, to_status: str,
     return application
 
 
+MAX_BENEFITS = 12
+
+
+def read_benefits(text: str | list[str] | None) -> tuple[list[str], list[str]]:
+    """A company's benefits from the form (one a line) or a list: (benefits, problems)."""
+    lines = text.splitlines() if isinstance(text, str) else list(text or [])
+    benefits = [line.strip(" -•*\t") for line in lines if line.strip(" -•*\t")]
+    problems = [f"Keep each benefit to one short line: “{b[:30]}…” is too long."
+                for b in benefits if rules.BENEFIT.problem(b)]
+    if len(benefits) > MAX_BENEFITS:
+        problems.append(f"List at most {MAX_BENEFITS} benefits (this has {len(benefits)}).")
+    return benefits, problems
+
+
 @atomic
 def update_company(company: Company, by: User, name: str, website: str | None,
-                   profile: str) -> Company:
+                   profile: str, benefits: str | list[str] | None = None,
+                   logo: bytes | None = None, remove_logo: bool = False) -> Company:
+    """The company's profile; `logo` is an upload (logos.to_png checks and re-encodes it)."""
     if not by.recruits_for(company.id):
         raise NotAllowed("Only members of a company may change it.")
     website = normalise_website(website)
     errors = check_company(name, website)
+    listed, problems = read_benefits(benefits)
+    if problems:
+        errors["benefits"] = problems
+    png = None
+    if logo:
+        try:
+            png = logos.to_png(logo)
+        except InvalidInput as e:
+            errors.update(e.errors)
     if errors:
         raise InvalidInput(errors)
+    if benefits is not None:
+        company.benefits = listed
+    if png is not None:
+        row = db.session.get(CompanyLogo, company.id) or CompanyLogo(company_id=company.id)
+        row.png, row.width, row.height, row.updated_at = *png, utcnow()
+        db.session.add(row)
+        company.logo_version = row.updated_at
+    elif remove_logo and company.logo_version is not None:
+        db.session.execute(delete(CompanyLogo).where(CompanyLogo.company_id == company.id))
+        company.logo_version = None
     renamed = company.name != name.strip()
     new_site = company.website != website
     company.name = name.strip()

@@ -250,6 +250,20 @@ def company(slug: str):
     return render_template("jobs/company.html", company=company, pagination=pagination)
 
 
+@bp.get("/companies/<slug>/logo.png")
+def company_logo(slug: str):
+    """The logo as the PNG this site made of it: served only as an image (nosniff, a CSP
+    that runs nothing), cached for good (a new logo has a new address, ?v=)."""
+    logo = job_services.public_logo(slug)
+    if logo is None:
+        abort(404)
+    response = current_app.response_class(logo.png, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 @bp.get("/jobs/for-me")
 @coder_required
 def for_me():

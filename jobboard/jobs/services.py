@@ -15,7 +15,7 @@ from jobboard.database import utcnow
 from jobboard.errors import Conflict, InvalidInput, NotAllowed
 from jobboard.extensions import db
 from jobboard.limits import next_free_slot
-from jobboard.models import Company, Job, JobCode, JobCredential, JobSpecialty, User
+from jobboard.models import Company, CompanyLogo, Job, JobCode, JobCredential, JobSpecialty, User
 from jobboard.models import job as st
 from jobboard.models.job import listing_loads
 from jobboard.search import outbox
@@ -129,6 +129,12 @@ def public_company(slug: str) -> Company | None:
     """A company whose page is public: any but a suspended one."""
     company = db.session.scalar(select(Company).where(Company.slug == (slug or "")[:140]))
     return company if company is not None and not company.is_suspended else None
+
+
+def public_logo(slug: str) -> CompanyLogo | None:
+    """The logo of a company whose page is public."""
+    company = public_company(slug)
+    return db.session.get(CompanyLogo, company.id) if company and company.logo_version else None
 
 
 def company_open_jobs(company: Company, page: int, per_page: int):

@@ -9,7 +9,7 @@ from jobboard.models.application import (
     ApplicationRead,
 )
 from jobboard.models.code import CatalogCode
-from jobboard.models.company import Company
+from jobboard.models.company import Company, CompanyLogo
 from jobboard.models.invitation import Invitation
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models.mail import MailOutbox, WorkerHeartbeat
@@ -21,7 +21,7 @@ from jobboard.models.user import CoderProfile, EndedSession, User
 __all__ = [
     "AlertSent", "ApiToken", "Application", "ApplicationEvent", "ApplicationMessage",
     "ApplicationNote", "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode",
-    "CoderProfile", "Company",
+    "CoderProfile", "Company", "CompanyLogo",
     "EndedSession", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
     "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
 ]

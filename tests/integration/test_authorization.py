@@ -105,6 +105,7 @@ MATRIX = [
 NOT_OBJECTS = {"static", "assets.vendor", "codes.page", "codes.page_in_system", "api.code",
                "auth.reset_password", "auth.unsubscribe", "auth.verify_email", "jobs.company",
                "feeds.sitemap_jobs", "feeds.sitemap_codes", "admin.unban",
+               "jobs.company_logo",  # a public company page's logo, by its address
                "devmail.message", "devmail.message_html"}  # the dev mailbox, never in production
 
 
