@@ -141,6 +141,9 @@ def main() -> None:
     ap.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     ap.add_argument("--out", default=str(ROOT / "bench/results"))
     args = ap.parse_args()
+    if shutil.which("wrk") is None:  # before minutes of seeding, not after
+        raise SystemExit("wrk is missing: run `make bench` (it installs Debian's wrk) or "
+                         "`apt-get install wrk`.")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     key = secrets.token_urlsafe(24)

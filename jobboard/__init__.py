@@ -27,6 +27,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                  "same on every host (`make run` generates one into "
                                  "instance/ for development).")
         app.config["SECRET_KEY"] = load_secret_key()
+    if app.config["RESUME_STORE"] not in ("local", "database"):
+        raise SettingMissing(f"RESUME_STORE is {app.config['RESUME_STORE']!r}: set it to "
+                             "local (files under RESUME_DIR) or database.")
     if app.config.get("TRUSTED_HOSTS") is None:
         site_host = urlsplit(app.config["SITE_URL"]).hostname
         app.config["TRUSTED_HOSTS"] = [h for h in (site_host, "localhost", "127.0.0.1") if h]

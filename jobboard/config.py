@@ -36,6 +36,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a 5 MB resume plus the rest of the form
     RESUME_MAX_BYTES = 5 * 1024 * 1024
+    # Resumes: "local" files under RESUME_DIR (one host), or "database" (every host reads
+    # them: several hosts, deploy/README.md). Set before the first upload and kept.
+    RESUME_STORE = os.environ.get("RESUME_STORE", "local")
     RESUME_DIR = os.environ.get("RESUME_DIR", str(INSTANCE / "resumes"))
     JOB_LIFETIME_DAYS = int(os.environ.get("JOB_LIFETIME_DAYS", "60"))
     # Sent (or refused) mail is deleted after this many days: its bodies hold names, job

@@ -1,3 +1,5 @@
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -109,10 +111,10 @@ def resume(resume_id: int):
     if resume is None:
         abort(404)
     try:
-        path = storage().path(resume.storage_key)
+        data = storage().read(resume.storage_key)
     except FileNotFoundError:
         abort(404)
-    response = send_file(path, mimetype=resume.content_type, as_attachment=True,
+    response = send_file(BytesIO(data), mimetype=resume.content_type, as_attachment=True,
                          download_name=resume.filename, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

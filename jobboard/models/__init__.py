@@ -15,7 +15,7 @@ from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
 from jobboard.models.mail import MailOutbox, WorkerHeartbeat
 from jobboard.models.moderation import AuditEntry, BannedDomain, JobReport
 from jobboard.models.outbox import SearchOutbox
-from jobboard.models.resume import Resume
+from jobboard.models.resume import Resume, ResumeFile
 from jobboard.models.user import CoderProfile, EndedSession, User
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "ApplicationNote", "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode",
     "CoderProfile", "Company", "CompanyLogo",
     "EndedSession", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
-    "MailOutbox", "Resume", "SavedJob", "SavedSearch", "SearchOutbox", "User", "WorkerHeartbeat",
+    "MailOutbox", "Resume", "ResumeFile", "SavedJob", "SavedSearch", "SearchOutbox", "User",
+    "WorkerHeartbeat",
 ]

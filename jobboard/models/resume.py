@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobboard.database import utcnow
@@ -19,3 +19,12 @@ class Resume(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ResumeFile(db.Model):
+    """A resume's bytes when resumes are kept in the database (RESUME_STORE=database): every
+    web host reads them, nothing lives on one host's disk."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
