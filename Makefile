@@ -7,7 +7,7 @@ PYTEST := $(PY) -m pytest
 TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PORT
 
-.PHONY: setup run test lint test-sqlite test-postgres services bench clean
+.PHONY: setup run test lint test-sqlite test-postgres services bench cluster-check clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -47,6 +47,13 @@ bench: setup
 	  || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 	$(PY) bench/search.py
 	$(PY) bench/lookup.py
+
+# The production topology of deploy/ on this machine (loopback only), loaded and broken on
+# purpose, then checked for loss and duplicates (scripts/cluster_check.py; ~3 minutes).
+cluster-check: setup
+	@command -v haproxy >/dev/null || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null) \
+	  || { echo "haproxy is missing: apt-get install haproxy" >&2; exit 1; }
+	$(PY) scripts/cluster_check.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

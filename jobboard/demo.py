@@ -12,6 +12,7 @@ from jobboard.extensions import db
 from jobboard.models import (
     Application,
     ApplicationEvent,
+    ApplicationMessage,
     CoderProfile,
     Company,
     Job,
@@ -272,6 +273,14 @@ def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> 
                     from_status=before, to_status=status, actor_id=by.id, created_at=at,
                     message=note if status == path[-1] else None))
                 before = status
+            if path[-1] in (ap.INTERVIEW, ap.OFFER):  # a conversation to show on both sides
+                application.messages += [
+                    ApplicationMessage(author_id=coder.id, created_at=at + step / 3,
+                                       body="Thank you. Is the role open to coders working "
+                                            "from another state?"),
+                    ApplicationMessage(author_id=recruiter.id, created_at=at + step / 2,
+                                       body="Yes: it is **remote** anywhere in the US. Bring "
+                                            "your credential numbers to the call.")]
             application.updated_at = at
             db.session.add(application)
 

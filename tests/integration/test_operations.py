@@ -103,6 +103,9 @@ def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner
     for status in ("Submitted", "Reviewing", "Interview", "Offer", "Not selected"):
         assert f"<td>{status}</td>" in page
     assert "Findable Coder 1<" in page
+    # Conversations to show on both sides: the demo coder wrote, the recruiter answered.
+    inbox = browser.get("/messages").get_data(as_text=True)
+    assert "You: Yes: it is remote anywhere in the US." in inbox
     with app.app_context():
         # No mail for what the seed made: the notifications are what the app sends.
         assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
