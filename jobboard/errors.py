@@ -1,8 +1,18 @@
 """Domain errors raised by services, and how the web layer shows them."""
 from http import HTTPStatus
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 
@@ -78,7 +88,39 @@ def register_errorhandlers(app: Flask) -> None:
                                        specific or messages.get(e.code, e.description or e.name)))
         return response  # a limit's 429 gets Retry-After from Flask-Limiter
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PendingRollbackError)
+    def database_unavailable(e):
+        """The database went away (restarted, failed over, unreachable): a 503 that says to
+        try again, with Retry-After, never a 500. The page is drawn without the database (no
+        navigation of the signed-in user), since that is what is missing."""
+        from jobboard.extensions import db
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool makes a new one next time
+            pass
+        current_app.logger.warning("database unavailable: %s", type(e.orig if hasattr(
+            e, "orig") else e).__name__)
+        g._unread = 0
+        message = ("CodeBoard cannot reach its database for a moment. Please try again in a "
+                   "few seconds.")
+        if wants_json():
+            response = problem(503, message)
+        else:
+            # Jinja directly, not render_template: Flask's context processors would load
+            # the signed-in user (Flask-Login's), from the database that is away.
+            page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+                message=message, url_for=url_for, request=request)
+            response = make_response(page, 503)
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(500)
     def server_error(e):
+        # The database failing where no handler sees it (in an after-request hook that loads
+        # the signed-in user): the same 503, and a page that does not need the database.
+        original = getattr(e, "original_exception", None)
+        if isinstance(original, (OperationalError, PendingRollbackError)):
+            return database_unavailable(original)
         return _page(500, "Something went wrong",
                      "Something went wrong on our side. It has been logged; please try again.")

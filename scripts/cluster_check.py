@@ -408,6 +408,7 @@ def main() -> int:
                        .replace("    user haproxy\n    group haproxy\n    daemon\n", "")
                        .replace("bind :80", f"bind 127.0.0.1:{lb_port}")
                        .replace("inter 2s fall 2 rise 3", "inter 500ms fall 2 rise 2")
+                       .replace("hdr Host jobs.example.org", "hdr Host 127.0.0.1")
                        .replace("10.0.0.11:8000", f"127.0.0.1:{webs[0].port}")
                        .replace("10.0.0.12:8000", f"127.0.0.1:{webs[1].port}"))
         procs.start(["haproxy", "-f", str(cfg), "-db"])
@@ -508,7 +509,10 @@ def main() -> int:
             if counts[pair] == 0:
                 lost += 1
                 failures.append(f"application {pair} was confirmed but is missing")
-        duplicated += sum(n - 1 for n in counts.values() if n > 1)
+        doubled = {pair: n for pair, n in counts.items() if n > 1}
+        duplicated += sum(n - 1 for n in doubled.values())
+        if doubled:
+            failures.append(f"applications recorded more than once: {list(doubled.items())[:5]}")
         sessions = [login(f"http://127.0.0.1:{w.port}", employer) for w in webs]
         for _email, _job, resume_id in rows:
             for w, s in zip(webs, sessions, strict=True):
@@ -527,8 +531,8 @@ def main() -> int:
         duplicated += sum(n - 1 for n in delivered.values() if n > 1)
         if due - set(delivered):
             failures.append(f"{len(due - set(delivered))} mails never delivered")
-        if any(n > 1 for n in delivered.values()):
-            failures.append("some mails were delivered twice")
+        if twice := [m for m, n in delivered.items() if n > 1]:
+            failures.append(f"{len(twice)} mails delivered more than once: {twice[:3]}")
         import meilisearch
         index = meilisearch.Client(meili.url, key).index("jobs")
         with engine.connect() as c:

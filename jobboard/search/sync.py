@@ -77,13 +77,21 @@ class DrainResult:
     error: str | None = None
 
 
+PUSH_LOCK = 0x636F6465  # the search push's advisory lock key on PostgreSQL ("code")
+
+
 def _pending_rows(limit: int, ignore_backoff: bool, now: datetime) -> list[SearchOutbox]:
     stmt = select(SearchOutbox).where(SearchOutbox.done_at.is_(None))
     if not ignore_backoff:
         stmt = stmt.where(SearchOutbox.next_attempt_at <= now)
     stmt = stmt.order_by(SearchOutbox.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
-        # Several workers may drain at once; each takes rows no other holds.
+        # Several workers drain at once. One at a time reads the jobs and hands Meilisearch
+        # their documents (a lock held until this transaction ends, after the task is
+        # enqueued): else a worker that read a job open could enqueue its document after
+        # another, which read it closed a moment later, enqueued the deletion, and the index
+        # would keep a closed job (seen by `make cluster-check`).
+        db.session.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
         stmt = stmt.with_for_update(skip_locked=True)
     return list(db.session.scalars(stmt))
 

@@ -43,3 +43,49 @@ def test_a_resume_uploaded_through_one_host_downloads_through_another(app, make_
     assert r.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ResumeFile)) == 0
+
+
+def test_a_database_that_went_away_is_a_503_to_try_again_never_a_500(make_app):
+    from jobboard.search.server import free_port
+    gone = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:"
+                                            f"{free_port()}/gone")
+    client = gone.test_client()
+    page = client.get("/jobs")
+    # Retry-After: ours (5 s), or the search limit's window when Flask-Limiter's is later.
+    assert page.status_code == 503 and int(page.headers["Retry-After"]) >= 5
+    assert "cannot reach its database for a moment" in page.get_data(as_text=True)
+    api = client.get("/api/v1/jobs/1")
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    assert "try again in a few seconds" in api.json["detail"]
+    assert client.get("/healthz").status_code == 503  # the load balancer takes it out
+
+
+def test_the_database_failing_outside_a_view_is_the_same_503(make_app):
+    """Where no view's handler sees it (an after-request hook loading the signed-in user
+    when the database restarts), the 500 handler gives the same 503, drawn without it."""
+    from sqlalchemy.exc import OperationalError
+    app = make_app()
+
+    @app.after_request
+    def database_restarts(response):
+        raise OperationalError("SELECT 1", {}, Exception("the database system is shutting down"))
+
+    page = app.test_client().get("/")
+    assert page.status_code == 503 and "Back in a moment" in page.get_data(as_text=True)
+
+
+def test_a_signed_in_visitor_gets_the_same_503_when_the_database_goes(app, make_app, browser):
+    """The user is loaded from the database on every page: with it gone the page is still
+    the 503, not a 500 from loading the user to draw the navigation."""
+    from jobboard.search.server import free_port
+    with app.app_context():
+        email = make.coder().email
+    browser.login(email)
+    cookie = browser.client.get_cookie("session").value
+    gone = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:"
+                                            f"{free_port()}/gone",
+                    SECRET_KEY=app.config["SECRET_KEY"])
+    client = gone.test_client()
+    client.set_cookie("session", cookie)
+    page = client.get("/coder/applications")
+    assert page.status_code == 503 and "Back in a moment" in page.get_data(as_text=True)
