@@ -523,16 +523,23 @@ def main() -> int:
         with engine.connect() as c:
             outbox = c.execute(text("SELECT headers, sent_at FROM mail_outbox")).all()
         due = {(h if isinstance(h, dict) else json.loads(h))["Message-ID"] for h, _ in outbox}
-        delivered = Counter()
+        delivered, arrivals = Counter(), {}
         for path in (tmp / "mail").glob("*.eml"):
             msg = email.message_from_bytes(path.read_bytes())
             delivered[msg["Message-ID"]] += 1
+            # the store names each file by the nanosecond it arrived
+            at_s = int(path.stem.split("-")[0]) / 1e9 - (time.time() - time.monotonic()) - t0
+            arrivals.setdefault(msg["Message-ID"], []).append(at_s)
         lost += len(due - set(delivered))
         duplicated += sum(n - 1 for n in delivered.values() if n > 1)
         if due - set(delivered):
             failures.append(f"{len(due - set(delivered))} mails never delivered")
         if twice := [m for m, n in delivered.items() if n > 1]:
             failures.append(f"{len(twice)} mails delivered more than once: {twice[:3]}")
+            window = {n: (round(a - t0, 1), round(b - t0, 1)) for n, (a, b) in faults.items()}
+            for m in twice[:3]:
+                print(f"  {m} arrived at {sorted(round(a, 1) for a in arrivals[m])} s; "
+                      f"faults at {window}")
         import meilisearch
         index = meilisearch.Client(meili.url, key).index("jobs")
         with engine.connect() as c:

@@ -2,11 +2,13 @@
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -21,6 +23,10 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(minutes=30)
 MAX_ATTEMPTS = 10  # a message that failed this often for its own reasons is given up
+# A message the relay accepted is recorded as sent even if the database is away for a moment
+# (restarted, failed over): the mark is retried this long, well within LEASE, so no other
+# worker takes the message again and sends it twice.
+MARK_RETRIES = (0.2, 0.5, 1, 2, 4, 8, 15)
 
 
 @dataclass
@@ -119,7 +125,7 @@ def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> Delive
             if not rows:
                 break
             row = rows[0]
-            tried, last = tried + 1, row.id
+            tried, last, token = tried + 1, row.id, row.claim_token
             try:
                 message = transport.build_message(row, cfg["MAIL_FROM"])
             except Exception as e:  # what the row holds can never be sent: give it up alone
@@ -151,9 +157,9 @@ def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> Delive
                 log.exception("mail %s failed", row.id)
                 _own_failure(row, e, now, result, permanent=False)
                 continue
-            row.sent_at, row.last_error = utcnow(), None
-            row.claim_token = row.claimed_until = None
-            db.session.commit()
+            if not _mark_sent(row.id, token):
+                result.error = "the database is unavailable"
+                break
             result.sent += 1
     finally:
         if smtp is not None:
@@ -162,6 +168,33 @@ def deliver(max_rows: int | None = None, ignore_backoff: bool = False) -> Delive
             except transport.TRANSIENT:
                 smtp.close()
     return result
+
+
+def _mark_sent(row_id: int, token: str) -> bool:
+    """Record that the relay accepted this message, retrying while the database is away.
+
+    SMTP cannot be asked later whether it took a message, so this record is what stands
+    between one delivery and two: given up only after MARK_RETRIES (the message is then
+    sent again after its lease, with the same Message-ID, which mailboxes use to drop the
+    copy)."""
+    mark = (update(MailOutbox).where(MailOutbox.id == row_id, MailOutbox.claim_token == token)
+            .values(sent_at=utcnow(), last_error=None, claim_token=None, claimed_until=None)
+            .execution_options(synchronize_session=False))
+    for wait in (*MARK_RETRIES, None):
+        try:
+            db.session.execute(mark)
+            db.session.commit()
+            return True
+        except DBAPIError as e:
+            db.session.rollback()
+            if wait is None:
+                log.error("mail %s was sent but cannot be recorded (%s); it will be sent again "
+                          "after its lease", row_id, type(e).__name__)
+                return False
+            log.warning("mail %s was sent; recording it failed (%s), retrying in %s s",
+                        row_id, type(e).__name__, wait)
+            time.sleep(wait)
+    return False
 
 
 def _first_code(error: Exception) -> int | None:

@@ -4,7 +4,7 @@ import smtplib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jobboard.database import utcnow
 from jobboard.extensions import db
@@ -106,3 +106,55 @@ def test_a_worker_dying_mid_batch_delays_one_message_by_one_lease_and_repeats_no
     assert delivery.deliver().sent == 1
     subjects = sorted(m["Subject"] for m in mailbox.messages())
     assert subjects == sorted(f"Message {i}" for i in range(10))  # each once
+
+
+def test_a_message_the_relay_took_while_the_database_blinked_is_recorded_and_sent_once(
+        held, mailbox, monkeypatch):
+    """The database restarting between the relay's "250 accepted" and the record of it (seen
+    in `make cluster-check`): the record is retried, so the message is not sent again."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    monkeypatch.setattr(delivery, "MARK_RETRIES", (0, 0, 0))
+    for i in range(3):
+        row(f"Message {i}")
+    failures = []
+
+    def database_away(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE mail_outbox SET") and "sent_at=" in statement \
+                and len(failures) < 2:
+            failures.append(statement)
+            raise OperationalError(statement, parameters, ConnectionError("server closed"))
+    event.listen(db.engine, "before_cursor_execute", database_away)
+    try:
+        assert delivery.deliver().sent == 3
+    finally:
+        event.remove(db.engine, "before_cursor_execute", database_away)
+    assert len(failures) == 2  # the first message's record failed twice, then went through
+    assert sorted(m["Subject"] for m in mailbox.messages()) == [f"Message {i}" for i in range(3)]
+    assert db.session.scalar(select(func.count()).where(MailOutbox.sent_at.is_(None))) == 0
+    # and another worker finds nothing to send again, even once every lease has run out
+    assert delivery.deliver(ignore_backoff=True).sent == 0
+    assert len(mailbox.messages()) == 3
+
+
+def test_a_message_whose_record_cannot_be_made_waits_for_its_lease_and_stops_the_run(
+        held, mailbox, monkeypatch):
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    monkeypatch.setattr(delivery, "MARK_RETRIES", (0,))
+    for i in range(2):
+        row(f"Message {i}")
+
+    def database_gone(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE mail_outbox SET") and "sent_at=" in statement:
+            raise OperationalError(statement, parameters, ConnectionError("server closed"))
+    event.listen(db.engine, "before_cursor_execute", database_gone)
+    try:
+        result = delivery.deliver()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", database_gone)
+    assert (result.sent, result.error) == (0, "the database is unavailable")
+    assert len(mailbox.messages()) == 1  # the run stopped: the second was not sent blind
+    [held_row] = db.session.scalars(select(MailOutbox).where(MailOutbox.sent_at.is_(None),
+                                                             MailOutbox.claim_token.is_not(None)))
+    assert held_row.subject == "Message 0"  # held for its lease, then sent again (same id)
