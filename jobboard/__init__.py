@@ -42,6 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     from jobboard.security import register_security
     register_security(app)
+    from jobboard.httpcache import register_cache_headers
+    register_cache_headers(app)
     from jobboard.requestlog import configure_logging
     configure_logging(app)
     from jobboard.errors import register_errorhandlers

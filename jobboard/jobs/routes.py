@@ -109,7 +109,11 @@ def browse():
     template = "jobs/_results.html" if request.headers.get("HX-Request") else "jobs/search.html"
     can_save = (not current_user.is_authenticated or current_user.is_coder) \
         and not query.reads_as_nothing  # no alert for a search that cannot find anything
-    save_form = save_search_form(query.args) if can_save else None
+    # A visitor who is not signed in is offered a link to log in, not the form: a form
+    # starts a session (its CSRF token), and an anonymous page without one may be kept by a
+    # CDN (httpcache.py).
+    alert_login = can_save and not current_user.is_authenticated
+    save_form = save_search_form(query.args) if can_save and not alert_login else None
     saved_ids = alerts.saved_job_ids(current_user, [j.id for j in page.jobs]) \
         if current_user.is_authenticated and current_user.is_coder else None
     feed_args = {k: v for k, v in query.args.to_dict(flat=False).items() if k != "page"}
@@ -122,7 +126,7 @@ def browse():
                            with_q=partial(search_url_with_q, query),
                            searching_word=lambda wf: with_query("jobs.browse",
                                                                 query.args_searching_word(wf)),
-                           save_form=save_form, saved_ids=saved_ids,
+                           save_form=save_form, alert_login=alert_login, saved_ids=saved_ids,
                            save_placeholder=alerts.describe(save_form.query.data)
                            if save_form else "",
                            feed_url=url_for("feeds.jobs_atom", **feed_args))

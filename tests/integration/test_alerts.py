@@ -109,8 +109,12 @@ def test_alerts_are_managed_on_their_page_and_belong_to_their_coder(browser, oth
 def test_saving_a_search_while_logged_out_leads_to_login_and_back(client):
     page = client.get("/jobs?q=38206").get_data(as_text=True)
     assert "Email me new jobs for this search" in page
+    assert 'href="/login?next=/jobs?q%3D38206">log in as a coder</a>' in page
+    assert 'name="csrf_token"' not in page.split("Email me new jobs", 1)[1].split("</p>")[0]
+    # A form from before (an open tab) still leads to login rather than failing.
     from tests.conftest import csrf_token
-    r = client.post("/alerts", data={"csrf_token": csrf_token(page), "query": "q=38206",
+    login_page = client.get("/login").get_data(as_text=True)
+    r = client.post("/alerts", data={"csrf_token": csrf_token(login_page), "query": "q=38206",
                                      "frequency": "daily"})
     assert r.status_code == 302 and "/login?next=" in r.location
 
