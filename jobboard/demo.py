@@ -13,6 +13,7 @@ from jobboard.models import (
     Application,
     ApplicationEvent,
     ApplicationMessage,
+    ApplicationRead,
     CoderProfile,
     Company,
     Job,
@@ -283,6 +284,10 @@ def _applications(jobs: list[Job], recruiter: User, coders: list[User], now) -> 
                                             "your credential numbers to the call.")]
             application.updated_at = at
             db.session.add(application)
+            if application.messages:  # the recruiter read the question before answering it
+                db.session.flush()
+                db.session.add(ApplicationRead(application_id=application.id,
+                                               user_id=recruiter.id, read_at=at + step / 2))
 
 
 def resume_pdf(lines: list[str]) -> bytes:

@@ -106,6 +106,8 @@ def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner
     # Conversations to show on both sides: the demo coder wrote, the recruiter answered.
     inbox = browser.get("/messages").get_data(as_text=True)
     assert "You: Yes: it is remote anywhere in the US." in inbox
+    # The recruiter answered the coder's question, so read it: nothing unread on their side.
+    assert 'class="unread"' not in inbox
     with app.app_context():
         # No mail for what the seed made: the notifications are what the app sends.
         assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
@@ -118,6 +120,7 @@ def test_the_demo_recruiter_has_applicants_at_every_stage_and_they_see_it(runner
     resume.close()
     browser.logout()
     browser.login("findable1@demo.example", "demo-password")
+    assert 'class="unread"' in browser.get("/messages").get_data(as_text=True)  # the answer
     mine = browser.get("/coder/applications").get_data(as_text=True)
     assert "Senior Stem Cell Transplant Coder" in mine and "Offer" in mine
     detail = browser.get(f"/coder/applications/{offer_id}")
