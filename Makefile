@@ -51,8 +51,8 @@ bench: setup
 # The production topology of deploy/ on this machine (loopback only), loaded and broken on
 # purpose, then checked for loss and duplicates (scripts/cluster_check.py; ~3 minutes).
 cluster-check: setup
-	@command -v haproxy >/dev/null || (apt-get update -qq && apt-get install -y -qq haproxy >/dev/null) \
-	  || { echo "haproxy is missing: apt-get install haproxy" >&2; exit 1; }
+	@command -v haproxy >/dev/null && command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq haproxy wrk >/dev/null) \
+	  || { echo "haproxy or wrk is missing: apt-get install haproxy wrk" >&2; exit 1; }
 	$(PY) scripts/cluster_check.py
 
 clean:

@@ -373,6 +373,11 @@ def main() -> None:
                                    ["pgrep", "-P", str(servers[2].pid)], capture_output=True,
                                    text=True).stdout.split()],
                                "meilisearch_rss": rss_mb(meili.process.pid)}
+        stats = requests.get(f"{meili.url}/stats", timeout=10,
+                             headers={"Authorization": f"Bearer {key}"}).json()
+        # used, not allocated: the raw copy's pages were freed when it was deleted
+        result["index"] = {"database_mb": round(stats["usedDatabaseSize"] / 2**20, 1),
+                           "documents": stats["indexes"][jobs_uid]["numberOfDocuments"]}
     finally:
         for proc in servers:
             proc.terminate()
@@ -433,6 +438,9 @@ def print_table(r: dict) -> None:
         return " and ".join(str(x) for x in sizes) or "?"
     print(f"memory: app worker {each(m['app_worker_rss'])} MB, bare worker "
           f"{each(m['bare_worker_rss'])} MB, meilisearch {m['meilisearch_rss']} MB")
+    if "index" in r:
+        print(f"index: {r['index']['documents']:,} jobs, a {r['index']['database_mb']} MB "
+              "Meilisearch database")
     t = r["throughput"]
     print(f"throughput ({t['seconds']} s, {t['connections']} connections, q=38206): app "
           f"{t['app_rps']:,}/s, Meilisearch {t['meili_rps']:,}/s: "
