@@ -5,7 +5,6 @@ from flask import (
     Flask,
     Response,
     current_app,
-    g,
     make_response,
     render_template,
     request,
@@ -101,7 +100,6 @@ def register_errorhandlers(app: Flask) -> None:
             pass
         current_app.logger.warning("database unavailable: %s", type(e.orig if hasattr(
             e, "orig") else e).__name__)
-        g._unread = 0
         message = ("CodeBoard cannot reach its database for a moment. Please try again in a "
                    "few seconds.")
         if wants_json():
