@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, PendingRollbackError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 
@@ -86,6 +86,21 @@ def register_errorhandlers(app: Flask) -> None:
         response = make_response(_page(e.code or 500, e.name,
                                        specific or messages.get(e.code, e.description or e.name)))
         return response  # a limit's 429 gets Retry-After from Flask-Limiter
+
+    @app.teardown_appcontext
+    def close_session(exc):
+        """End the request's session, even when its connection died after the last query
+        (the database restarted): the answer is drawn already and must still be sent. Runs
+        before Flask-SQLAlchemy's own teardown (registered later, run first), which then
+        finds nothing left to close; SQLAlchemy has dropped the dead connection from its
+        pool, so the next request gets a new one."""
+        from jobboard.extensions import db
+        try:
+            db.session.remove()
+        except DBAPIError as e:
+            current_app.logger.warning("closing a request's session failed: %s",
+                                       type(e.orig).__name__ if e.orig else e)
+            db.session.registry.clear()
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PendingRollbackError)

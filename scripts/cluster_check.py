@@ -4,7 +4,9 @@ and duplicates.
 
 Each "host" is a process tree with its own working folder and nothing shared on disk:
 PostgreSQL (its own cluster), Redis, Meilisearch, the SMTP server, two web hosts (granian)
-behind HAProxy, two workers. During the load, one at a time: SIGKILL a web host and start it
+behind HAProxy, two workers. First, searches per second straight to one web host and
+through HAProxy to one and to two, with the CPU each server spends per search. Then, during
+the load, one at a time: SIGKILL a web host and start it
 again; SIGKILL a worker during a mail batch; restart Redis; restart PostgreSQL; SIGSTOP
 Meilisearch for 20 s. Afterwards, from the database, the SMTP server's store and the index:
 every application that got a success reply exists once, with its resume downloadable
@@ -663,6 +665,9 @@ def main() -> int:
             failures.append(f"{len(stale)} closed jobs still searchable: {sorted(stale)[:5]}")
         closed_found = set(ledger.closed) & indexed
         errors = Counter(o.error or o.kind for o in ledger.outcomes if not o.ok)
+        for o in ledger.outcomes:  # a 500 is a defect wherever it happens: say where
+            if o.error == "500":
+                print(f"  a 500 answered a {o.kind} request at {o.started - t0:.1f} s")
         outages = {name: longest_outage(ledger.outcomes, a, b) for name, (a, b) in faults.items()}
         by_kind = ", ".join(f"{k} {v}" for k, v in errors.most_common()) or "none"
         summary = (f"cluster-check: {len(ledger.outcomes)} requests in {args.seconds} s, "

@@ -89,3 +89,28 @@ def test_a_signed_in_visitor_gets_the_same_503_when_the_database_goes(app, make_
     client.set_cookie("session", cookie)
     page = client.get("/coder/applications")
     assert page.status_code == 503 and "Back in a moment" in page.get_data(as_text=True)
+
+
+def test_a_connection_that_dies_before_the_request_ends_does_not_spoil_the_answer(make_app):
+    """The database restarting between a page's last query and the end of the request (seen
+    in `make cluster-check`: a search answered, then closing its session's transaction
+    failed): the page already drawn is sent, and the next request gets a new connection."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    app = make_app()
+    with app.app_context():
+        engine = db.engine
+    died = []
+
+    def connection_gone(conn):
+        if not died:
+            died.append(True)
+            raise OperationalError("ROLLBACK", {}, Exception("server closed the connection"))
+    event.listen(engine, "rollback", connection_gone)
+    try:
+        client = app.test_client()
+        page = client.get("/jobs")  # its session is closed (rolled back) as the request ends
+        assert died and page.status_code == 200
+        assert client.get("/jobs").status_code == 200
+    finally:
+        event.remove(engine, "rollback", connection_gone)
