@@ -52,6 +52,11 @@ def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _cause(error: Exception) -> str:
+    """The name of what the database driver raised (AdminShutdown ...), for the log."""
+    return type(getattr(error, "orig", None) or error).__name__
+
+
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(NotAllowed)
     def not_allowed(e):
@@ -98,8 +103,7 @@ def register_errorhandlers(app: Flask) -> None:
         try:
             db.session.remove()
         except DBAPIError as e:
-            current_app.logger.warning("closing a request's session failed: %s",
-                                       type(e.orig).__name__ if e.orig else e)
+            current_app.logger.warning("closing a request's session failed: %s", _cause(e))
             db.session.registry.clear()
 
     @app.errorhandler(OperationalError)
@@ -111,10 +115,9 @@ def register_errorhandlers(app: Flask) -> None:
         from jobboard.extensions import db
         try:
             db.session.rollback()
-        except Exception:  # the connection is gone; the pool makes a new one next time
-            pass
-        current_app.logger.warning("database unavailable: %s", type(e.orig if hasattr(
-            e, "orig") else e).__name__)
+        except DBAPIError:  # the connection is gone; the pool makes a new one next time
+            db.session.registry.clear()
+        current_app.logger.warning("database unavailable: %s", _cause(e))
         message = ("CodeBoard cannot reach its database for a moment. Please try again in a "
                    "few seconds.")
         if wants_json():
