@@ -181,15 +181,20 @@ def register(app: Flask) -> None:
             before = catalog.reference_fingerprint()
             catalog.load_reference_data()
             changed = catalog.reference_fingerprint() != before
+            words = catalog.vocabulary_changed()
             click.echo("The code catalog is already loaded"
-                       + ("; our reference data was updated." if changed else "."))
+                       + ("; our reference data was updated." if changed else ".")
+                       + (" The clinical vocabulary changed." if words else ""))
+            changed = changed or words
             if not db.session.scalar(select(CatalogCode.id).where(
                     CatalogCode.source == catalog.PCS_SOURCE).limit(1)):  # loaded before PCS
                 _load_pcs(catalog)
                 changed = True
             _index_codes(only_if_missing=not changed)  # or the search server's data was reset
-            _refresh_jobs(systems=["CPT", "HCPCS", "ICD-10-PCS"] if changed else None,
-                          only_missing=not changed)  # else: jobs saved before meanings existed
+            # the vocabulary names ICD-10-CM codes too; else only jobs saved before meanings
+            systems = None if words or not changed else ["CPT", "HCPCS", "ICD-10-PCS"]
+            _refresh_jobs(systems, only_missing=not changed)
+            catalog.vocabulary_applied()
             return
         t = time.perf_counter()
         click.echo(f"Reference sections and ranges: {catalog.load_reference_data()}")
@@ -200,6 +205,7 @@ def register(app: Flask) -> None:
             _load_pcs(catalog)
         _index_codes()
         _refresh_jobs()
+        catalog.vocabulary_applied()
         click.echo(f"Done in {time.perf_counter() - t:.1f} s.")
 
     @codes.command("import")

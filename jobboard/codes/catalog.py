@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, or_, select
 
-from jobboard.codes import cached
+from jobboard.codes import cached, vocabulary
 from jobboard.codes.formats import CPT, HCPCS, ICD10CM, ICD10PCS, PATTERNS, normalise
 from jobboard.extensions import db
-from jobboard.models import CatalogCode
+from jobboard.models import CatalogCode, LoadedData
 from jobboard.models import code as kinds
 
 DATA = Path(__file__).parent / "data"
@@ -117,6 +117,18 @@ def reference_fingerprint() -> str:
                CatalogCode.notes).where(CatalogCode.source == OUR_SOURCE)
         .order_by(CatalogCode.system, CatalogCode.code)).all()
     return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+
+
+def vocabulary_changed() -> bool:
+    """Whether job meanings were computed with another vocabulary than this one (or none)."""
+    loaded = db.session.get(LoadedData, vocabulary.DATA.name)
+    return loaded is None or loaded.digest != vocabulary.digest()
+
+
+def vocabulary_applied() -> None:
+    """Job meanings now follow this vocabulary."""
+    db.session.merge(LoadedData(name=vocabulary.DATA.name, digest=vocabulary.digest()))
+    db.session.commit()
 
 
 def load_reference_data() -> int:

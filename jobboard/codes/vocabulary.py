@@ -10,6 +10,7 @@ out of text with `find`. A short form that means something else too (MI is also 
 carries that in `also`, and every reading says how it read the term.
 """
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,6 +106,12 @@ def entries() -> tuple[Term, ...]:
                           row["means"].strip(), _parse_targets(row["codes"]),
                           row["also"].strip() or None)
                      for row in csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def digest() -> str:
+    """Which version of the vocabulary this is: what job meanings were computed with."""
+    return hashlib.sha256(DATA.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

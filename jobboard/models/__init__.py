@@ -8,7 +8,7 @@ from jobboard.models.application import (
     ApplicationNote,
     ApplicationRead,
 )
-from jobboard.models.code import CatalogCode
+from jobboard.models.code import CatalogCode, LoadedData
 from jobboard.models.company import Company, CompanyLogo
 from jobboard.models.invitation import Invitation
 from jobboard.models.job import Job, JobCode, JobCredential, JobSpecialty
@@ -23,6 +23,6 @@ __all__ = [
     "ApplicationNote", "ApplicationRead", "AuditEntry", "BannedDomain", "CatalogCode",
     "CoderProfile", "Company", "CompanyLogo",
     "EndedSession", "Invitation", "Job", "JobCode", "JobCredential", "JobReport", "JobSpecialty",
-    "MailOutbox", "Resume", "ResumeFile", "SavedJob", "SavedSearch", "SearchOutbox", "User",
-    "WorkerHeartbeat",
+    "LoadedData", "MailOutbox", "Resume", "ResumeFile", "SavedJob", "SavedSearch", "SearchOutbox",
+    "User", "WorkerHeartbeat",
 ]

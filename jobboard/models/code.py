@@ -39,3 +39,15 @@ class CatalogCode(db.Model):
     licensed: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class LoadedData(db.Model):
+    """Which version of a data file the stored data was last built from, by its digest: job
+    meanings are computed with `codes/data/vocabulary.csv`, so a changed vocabulary means
+    refreshing them on the next `codes load`."""
+
+    __tablename__ = "loaded_data"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,7 +12,7 @@ from jobboard.codes.services import describe
 from jobboard.database import utcnow
 from jobboard.extensions import db
 from jobboard.jobs import services as job_services
-from jobboard.models import CatalogCode
+from jobboard.models import CatalogCode, Job, LoadedData
 from tests import factories as make
 
 
@@ -277,6 +277,27 @@ def test_codes_load_if_empty_brings_our_reference_data_up_to_date(app, runner, c
     with app.app_context():
         assert describe(recognise("38206")).summary.startswith("Collecting a patient's own")
         assert "apheresis" in make.reload(job).search_text  # the job's meanings follow
+
+
+def test_codes_load_if_empty_brings_job_meanings_up_to_a_changed_vocabulary(app, runner,
+                                                                           catalog):
+    """A release that adds "afib" to the vocabulary reaches the jobs of an existing install at
+    its next `make run`, not only new jobs."""
+    with app.app_context():
+        job = make.job(make.employer(), codes="I48.91")
+        db.session.merge(LoadedData(name="vocabulary.csv", digest="an older vocabulary"))
+        job.code_meanings = ["I48.91: Unspecified atrial fibrillation"]  # before "afib"
+        job.search_text = "unspecified atrial fibrillation"
+        db.session.commit()
+        job_id = job.id
+    result = runner.invoke(args=["codes", "load", "--if-empty"])
+    assert "The clinical vocabulary changed" in result.output, result.output
+    with app.app_context():
+        refreshed = db.session.get(Job, job_id)
+        assert any(line.startswith("I48.91: afib") for line in refreshed.code_meanings)
+        assert "afib" in refreshed.search_text
+    again = runner.invoke(args=["codes", "load", "--if-empty"])
+    assert "vocabulary" not in again.output, again.output
 
 
 def test_a_code_page_lists_the_codes_often_posted_with_it(app, client):
