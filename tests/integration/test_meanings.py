@@ -22,7 +22,8 @@ def engine(request, app, catalog):
         employer = make.employer()
         for title, codes in (("Registry abstractor", "C92.00"), ("Transplant team coder", "38206"),
                              ("Infusion coder", "J9035"), ("Office visit coder", "99214"),
-                             ("Breast oncology coder", "J9395"), ("Outpatient lab coder", "80053")):
+                             ("Breast oncology coder", "J9395"), ("Outpatient lab coder", "80053"),
+                             ("Colorectal surgery coder", "44206"), ("Hand surgery coder", "26055")):
             make.job(employer, title=title, codes=codes, description=DESCRIPTION,
                      specialties=[], required_credentials=[], preferred_credentials=[])
     return request.param
@@ -44,6 +45,8 @@ def test_words_find_jobs_by_what_their_codes_mean(engine, client):
     assert _titles(client, "apheresis") == {"Transplant team coder"}
     assert _titles(client, "established patient") == {"Office visit coder"}
     assert _titles(client, "metabolic panel") == {"Outpatient lab coder"}
+    assert _titles(client, "Hartmann") == {"Colorectal surgery coder"}  # words of no vocabulary
+    assert _titles(client, "trigger finger") == {"Hand surgery coder"}
 
 
 def test_words_joined_by_a_slash_are_found_one_by_one(engine, app, client):
