@@ -10,6 +10,8 @@
 - a code family: three or four digits, `382` (every CPT code starting so)
 - a code with a modifier: `99214-25`, `99214 25` (the code is searched, the modifier named)
 - an ICD-10-CM code written without its dot, `E119` (not searched; the page offers E11.9)
+Words that name a filter value are read as that filter (`remote`, `CPC`, and a state after
+"in": `coder in MI`, `in New York`), each with a way to search it as a word instead.
 The rest are words, searched with typo tolerance. Each part can be removed on the page.
 """
 import re
@@ -19,6 +21,7 @@ from typing import NamedTuple
 
 from werkzeug.datastructures import MultiDict
 
+from jobboard import vocab
 from jobboard.codes.formats import (
     CPT,
     DOTLESS_ICD,
@@ -30,7 +33,7 @@ from jobboard.codes.formats import (
     with_dot,
 )
 from jobboard.numbers import read_whole
-from jobboard.search.filters import FILTER_WORDS, FILTERS, Filter
+from jobboard.search.filters import BY_PARAM, FILTER_WORDS, FILTERS, Filter
 
 SORTS = ("relevance", "newest", "salary")
 MAX_PER_PAGE = 100
@@ -263,13 +266,43 @@ def _whole_number(args, name, problems, notes, default=None, maximum=None):
     return value
 
 
+# A state as typed after "in": its name in any case ("in new york") or its postal code in
+# capitals ("in MI"; "in or" and "in pa" stay words: operating room, physician assistant).
+_STATE_NAMES = {name.casefold(): code for code, name in vocab.US_STATES.items()}
+_LONGEST_STATE = max(len(name.split()) for name in vocab.US_STATES.values())
+
+
+def _state_after_in(tokens: list[str], i: int) -> tuple[int, str] | None:
+    """(tokens it takes, state code) when tokens[i] is "in" followed by a state: "coder in MI"
+    is a place, where "MI" alone is read as myocardial infarction (and offered as the state)."""
+    if tokens[i].casefold() != "in" or i + 1 == len(tokens):
+        return None
+    if tokens[i + 1] in vocab.US_STATES:
+        return 1, tokens[i + 1]
+    for n in range(min(_LONGEST_STATE, len(tokens) - i - 1), 0, -1):
+        code = _STATE_NAMES.get(" ".join(tokens[i + 1:i + 1 + n]).casefold())
+        if code is not None:
+            return n, code
+    return None
+
+
 def read_filter_words(q: str) -> tuple[str, list[WordFilter]]:
     """The query without the words that name a filter value, and those words as filters.
-    `38206 remote` -> ("38206", [work mode Remote]); a quoted "remote" stays a word."""
+    `38206 remote` -> ("38206", [work mode Remote]); `coder in MI` -> ("coder", [state
+    Michigan]); a quoted "remote" stays a word."""
     kept: list[str] = []
     found: list[WordFilter] = []
-    for token in _SEPARATORS.split(q):
-        hit = FILTER_WORDS.get(token.casefold())
+    tokens = [t for t in _SEPARATORS.split(q) if t]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if (state := _state_after_in(tokens, i)) is not None:
+            n, code = state
+            hit, token = (BY_PARAM["state"], code), " ".join(tokens[i + 1:i + 1 + n])
+            i += n
+        else:
+            hit = FILTER_WORDS.get(token.casefold())
+        i += 1
         if hit is None:
             kept.append(token)
         elif not any((w.filter, w.value) == hit for w in found):

@@ -142,6 +142,25 @@ def test_a_short_form_that_also_names_a_state_offers_the_state(jobs_by_meaning, 
         "the state Michigan"
 
 
+def test_a_state_after_in_is_read_as_the_place(jobs_by_meaning, app, client):
+    """Context decides: "coder in MI" is a place; "MI coder" is the diagnosis, with the state
+    offered. Either way the other reading is one link away."""
+    with app.app_context():
+        make.job(make.employer(), title="Detroit coder", work_mode="hybrid", city="Detroit",
+                 state="MI", specialties=[], required_credentials=[], preferred_credentials=[])
+    body = client.get("/api/v1/jobs?q=" + quote("coder in MI")).json
+    assert {h["title"] for h in body["hits"]} == {"Detroit coder"}
+    assert body["reading"]["meanings"] == []  # not myocardial infarction
+    [as_filter] = body["reading"]["filters_from_words"]
+    assert (as_filter["parameter"], as_filter["value"]) == ("state", "MI")
+    assert "q=coder+%22MI%22" in as_filter["search_the_word"]
+    page = client.get("/jobs?q=" + quote("coder in Michigan")).get_data(as_text=True)
+    assert "“Michigan” is read as the filter state: Michigan" in page
+    # a postal code that is also a word people write stays a word unless typed in capitals
+    assert client.get("/api/v1/jobs?q=" + quote("coder in or")).json["reading"][
+        "filters_from_words"] == []
+
+
 NOTE = "65 y/o M with NSTEMI, s/p PCI with DES to LAD, hx HTN, CKD 3"
 
 

@@ -55,3 +55,13 @@ def test_a_system_word_typed_against_its_code_and_a_spaced_hcpcs_code_are_codes(
     q = parse(q="a 1099 contract")
     assert q.codes == [] and q.words == "a contract" and q.prefixes == ["1099"]
     assert parse(q="icd10").words == "icd10"  # a system word alone is a word
+
+
+def test_a_state_after_in_is_the_state_filter():
+    q = parse(q="coder in MI remote")
+    assert q.filters["state"] == ["MI"] and q.filters["work_mode"] == ["remote"]
+    assert q.q == "coder" and [w.word for w in q.word_filters] == ["MI", "remote"]
+    assert parse(q="in new york").filters["state"] == ["NY"]
+    assert parse(q="MI coder").filters["state"] == []  # no "in": the diagnosis, state offered
+    assert parse(q="coder in pa").filters["state"] == []  # physician assistant, in lower case
+    assert parse(q="coder in").q == "coder in"
