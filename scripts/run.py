@@ -1,7 +1,10 @@
 """`make run`: migrate, seed on first run, start Meilisearch (unless MEILI_URL), serve the app."""
 import argparse
+import contextlib
+import fcntl
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +22,34 @@ def flask(*args: str, env: dict) -> None:
                    check=True)
 
 
+@contextlib.contextmanager
+def holding_the_folder():
+    """One `make run` per checkout: a second one would start a second Meilisearch on the same
+    data folder and, as granian shares its port, serve beside the first without a word."""
+    with open(INSTANCE / "run.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid = lock.read().strip() or "unknown"
+            sys.exit(f"CodeBoard is already running from this folder (process {pid}). Stop it "
+                     "(Ctrl-C in its terminal, or kill that process) or use another checkout.")
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield  # the lock lasts until the board stops
+
+
+def check_port(host: str, port: int) -> None:
+    with socket.socket() as probe:  # no SO_REUSEPORT: fails if anything listens there
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            sys.exit(f"Port {port} on {host} is in use ({e.strerror}). Stop what uses it, or "
+                     f"pick another port: PORT={port + 1} make run")
+
+
 def _stop_on_signal(signum, frame):
     raise KeyboardInterrupt  # the same clean shutdown as Ctrl-C
 
@@ -34,6 +65,12 @@ def main() -> None:
     env = dict(os.environ)
     env.setdefault("CODEBOARD_DEV", "1")  # development: a SECRET_KEY generated into instance/
     INSTANCE.mkdir(parents=True, exist_ok=True)
+    with holding_the_folder():
+        check_port(args.host, args.port)
+        serve(args, env)
+
+
+def serve(args, env: dict) -> None:
     meili = None
     if not env.get("MEILI_URL"):
         key = instance_secret("meili_master_key")

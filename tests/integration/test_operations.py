@@ -243,3 +243,41 @@ def test_the_daily_chore_forgets_old_sent_mail_and_pushed_search_updates_but_not
 
     assert set(db.session.scalars(select(MailOutbox.subject))) == {"sent lately", "still waiting"}
     assert set(db.session.scalars(select(SearchOutbox.job_id))) == {2, 3}
+
+
+def _make_run(instance, port):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(instance), "HOME": str(instance)}
+    return subprocess.run([sys.executable, str(root / "scripts" / "run.py"), "--port", str(port)],
+                          env=env, cwd=root, capture_output=True, text=True, timeout=60)
+
+
+def test_a_second_make_run_in_the_same_folder_refuses_to_start(tmp_path):
+    """Two would run two Meilisearch servers on one data folder, and granian shares its port,
+    so both would serve without a word."""
+    import fcntl
+    with open(tmp_path / "run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write("4242")
+        lock.flush()
+        done = _make_run(tmp_path, 5999)
+    assert done.returncode == 1
+    assert "already running from this folder (process 4242)" in done.stderr
+    assert not (tmp_path / "meili").exists()  # stopped before starting anything
+
+
+def test_make_run_names_a_port_in_use_even_by_a_server_that_shares_it(tmp_path):
+    import socket
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # as granian binds
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        done = _make_run(tmp_path, port)
+    assert done.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is in use" in done.stderr
+    assert f"PORT={port + 1} make run" in done.stderr
+    assert not (tmp_path / "meili").exists()
