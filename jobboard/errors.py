@@ -14,6 +14,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from jobboard.extensions import db
+
 
 class InvalidInput(Exception):
     """Input a user can fix; `errors` maps a form field to its messages."""
@@ -99,7 +101,6 @@ def register_errorhandlers(app: Flask) -> None:
         before Flask-SQLAlchemy's own teardown (registered later, run first), which then
         finds nothing left to close; SQLAlchemy has dropped the dead connection from its
         pool, so the next request gets a new one."""
-        from jobboard.extensions import db
         try:
             db.session.remove()
         except DBAPIError as e:
@@ -112,7 +113,6 @@ def register_errorhandlers(app: Flask) -> None:
         """The database went away (restarted, failed over, unreachable): a 503 that says to
         try again, with Retry-After, never a 500. The page is drawn without the database (no
         navigation of the signed-in user), since that is what is missing."""
-        from jobboard.extensions import db
         try:
             db.session.rollback()
         except DBAPIError:  # the connection is gone; the pool makes a new one next time
